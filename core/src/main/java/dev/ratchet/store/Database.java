@@ -1,0 +1,117 @@
+package dev.ratchet.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.locks.ReentrantLock;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+
+/**
+ * An open, migrated database. Thread-safe; one per process and data directory.
+ *
+ * <p>Writes go through {@link #write}: one transaction, committed before it returns. On SQLite the
+ * connection runs with {@code journal_mode=WAL} and {@code synchronous=FULL}, so a commit has reached
+ * the disk (the WAL is fsynced) when it returns, and writers are serialised in-process so that they
+ * never meet SQLite's busy lock. Readers run concurrently with the writer (WAL).
+ */
+public final class Database implements AutoCloseable {
+
+    /** The file name of the embedded database inside a data directory. */
+    public static final String SQLITE_FILE = "ratchet.db";
+
+    private final Dialect dialect;
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final ReentrantLock writeLock;
+
+    private Database(Dialect dialect, HikariDataSource dataSource) {
+        this.dialect = dialect;
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource);
+        // Stores bind every optional filter and let the SQL text decide which ones it uses.
+        this.jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
+        this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
+    }
+
+    /** Opens (creating if needed) the embedded SQLite database in {@code dataDir} and migrates it. */
+    public static Database embedded(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + dataDir, e);
+        }
+        return open("jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath());
+    }
+
+    /** Opens the database a JDBC URL names (SQLite or PostgreSQL) and migrates it to the current schema. */
+    public static Database open(String jdbcUrl) {
+        Dialect dialect = Dialect.ofJdbcUrl(jdbcUrl);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setPoolName("ratchet-" + dialect.name().toLowerCase(java.util.Locale.ROOT));
+        if (dialect == Dialect.SQLITE) {
+            config.setMaximumPoolSize(8);
+            config.addDataSourceProperty("journal_mode", "WAL");
+            config.addDataSourceProperty("synchronous", "FULL");
+            config.addDataSourceProperty("busy_timeout", "30000");
+            config.addDataSourceProperty("foreign_keys", "true");
+        } else {
+            config.setMaximumPoolSize(16);
+        }
+        HikariDataSource ds = new HikariDataSource(config);
+        try {
+            Flyway.configure()
+                    .dataSource(ds)
+                    .locations(dialect.migrationLocation())
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return new Database(dialect, ds);
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /**
+     * Runs {@code work} in one transaction and commits it durably before returning; rolls back and
+     * rethrows if it throws. Serialised with every other write on SQLite.
+     */
+    public <R, X extends Exception> R write(HandleCallback<R, X> work) throws X {
+        if (writeLock == null) {
+            return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work::withHandle);
+        }
+        writeLock.lock();
+        try {
+            return jdbi.inTransaction(work::withHandle);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Runs read-only work on a pooled connection. Concurrent with writes. */
+    public <R, X extends Exception> R read(HandleCallback<R, X> work) throws X {
+        return jdbi.withHandle(work);
+    }
+
+    /** For tests and tools that need a raw handle. */
+    public Handle open() {
+        return jdbi.open();
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,332 @@
+package dev.ratchet.trace;
+
+import static dev.ratchet.common.Times.instant;
+import static dev.ratchet.common.Times.nanos;
+import static dev.ratchet.common.Times.nanosOrNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ratchet.common.BadInputException;
+import dev.ratchet.common.Json;
+import dev.ratchet.store.Database;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * {@link TraceStore} over a {@link Database}, the same SQL on SQLite and PostgreSQL. A batch is one
+ * transaction: two prepared batches (traces, spans) with {@code INSERT .. ON CONFLICT DO UPDATE}, so a
+ * re-sent trace merges instead of duplicating.
+ */
+public final class JdbcTraceStore implements TraceStore {
+
+    private static final String UPSERT_TRACE = """
+            INSERT INTO traces (project_id, id, agent, version, session_id, user_id, start_ns, end_ns, input,
+                instructions, output, status, error, model, input_tokens, output_tokens, cost, latency_ms, tags,
+                metadata, ingested_ns, updated_ns)
+            VALUES (:project, :id, :agent, :version, :sessionId, :userId, :startNs, :endNs, :input,
+                :instructions, :output, :status, :error, :model, :inputTokens, :outputTokens, :cost, :latencyMs, :tags,
+                :metadata, :now, :now)
+            ON CONFLICT (project_id, id) DO UPDATE SET
+                agent = COALESCE(excluded.agent, traces.agent),
+                version = COALESCE(excluded.version, traces.version),
+                session_id = COALESCE(excluded.session_id, traces.session_id),
+                user_id = COALESCE(excluded.user_id, traces.user_id),
+                start_ns = CASE WHEN excluded.start_ns < traces.start_ns THEN excluded.start_ns ELSE traces.start_ns END,
+                end_ns = CASE WHEN traces.end_ns IS NULL OR excluded.end_ns > traces.end_ns
+                              THEN COALESCE(excluded.end_ns, traces.end_ns) ELSE traces.end_ns END,
+                input = COALESCE(excluded.input, traces.input),
+                instructions = COALESCE(excluded.instructions, traces.instructions),
+                output = COALESCE(excluded.output, traces.output),
+                status = CASE WHEN excluded.status = 'unset' THEN traces.status ELSE excluded.status END,
+                error = COALESCE(excluded.error, traces.error),
+                model = COALESCE(excluded.model, traces.model),
+                input_tokens = COALESCE(excluded.input_tokens, traces.input_tokens),
+                output_tokens = COALESCE(excluded.output_tokens, traces.output_tokens),
+                cost = COALESCE(excluded.cost, traces.cost),
+                latency_ms = COALESCE(excluded.latency_ms, traces.latency_ms),
+                tags = COALESCE(excluded.tags, traces.tags),
+                metadata = COALESCE(excluded.metadata, traces.metadata),
+                updated_ns = excluded.updated_ns
+            """;
+
+    private static final String UPSERT_SPAN = """
+            INSERT INTO spans (project_id, trace_id, id, parent_id, kind, name, input, output, attributes, start_ns,
+                end_ns, status, error, model, input_tokens, output_tokens, cost, tool_name, tool_call_id)
+            VALUES (:project, :traceId, :id, :parentId, :kind, :name, :input, :output, :attributes, :startNs,
+                :endNs, :status, :error, :model, :inputTokens, :outputTokens, :cost, :toolName, :toolCallId)
+            ON CONFLICT (project_id, trace_id, id) DO UPDATE SET
+                parent_id = excluded.parent_id, kind = excluded.kind, name = excluded.name, input = excluded.input,
+                output = excluded.output, attributes = excluded.attributes, start_ns = excluded.start_ns,
+                end_ns = excluded.end_ns, status = excluded.status, error = excluded.error, model = excluded.model,
+                input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, cost = excluded.cost,
+                tool_name = excluded.tool_name, tool_call_id = excluded.tool_call_id
+            """;
+
+    private static final String TRACE_COLUMNS = """
+            t.id, t.agent, t.version, t.session_id, t.user_id, t.start_ns, t.end_ns, t.input, t.instructions,
+            t.output, t.status, t.error, t.model, t.input_tokens, t.output_tokens, t.cost, t.latency_ms, t.tags,
+            t.metadata, (SELECT COUNT(*) FROM spans s WHERE s.project_id = t.project_id AND s.trace_id = t.id) AS span_count
+            """;
+
+    private final Database db;
+    private final Clock clock;
+
+    public JdbcTraceStore(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    @Override
+    public IngestResult ingest(String projectId, List<Trace> traces) {
+        long now = nanos(clock.instant());
+        List<String> ids = new ArrayList<>(traces.size());
+        int spanCount = db.write(h -> {
+            PreparedBatch traceBatch = h.prepareBatch(UPSERT_TRACE);
+            PreparedBatch spanBatch = h.prepareBatch(UPSERT_SPAN);
+            int spans = 0;
+            for (Trace t : traces) {
+                ids.add(t.id());
+                bindTrace(traceBatch, projectId, t, now);
+                if (t.spans() != null) {
+                    for (Span s : t.spans()) {
+                        bindSpan(spanBatch, projectId, t.id(), s);
+                        spans++;
+                    }
+                }
+            }
+            traceBatch.execute();
+            if (spans > 0) {
+                spanBatch.execute();
+            }
+            return spans;
+        });
+        return new IngestResult(List.copyOf(ids), spanCount);
+    }
+
+    private static void bindTrace(PreparedBatch b, String projectId, Trace t, long now) {
+        Usage u = t.usage();
+        b.bind("project", projectId)
+                .bind("id", t.id())
+                .bind("agent", t.agent())
+                .bind("version", t.version())
+                .bind("sessionId", t.sessionId())
+                .bind("userId", t.userId())
+                .bind("startNs", nanos(t.startTime()))
+                .bind("endNs", nanosOrNull(t.endTime()))
+                .bind("input", jsonOrNull(t.input()))
+                .bind("instructions", jsonOrNull(t.instructions()))
+                .bind("output", jsonOrNull(t.output()))
+                .bind("status", t.status().wire())
+                .bind("error", t.error())
+                .bind("model", t.model())
+                .bind("inputTokens", u == null ? null : u.inputTokens())
+                .bind("outputTokens", u == null ? null : u.outputTokens())
+                .bind("cost", t.cost())
+                .bind("latencyMs", t.latencyMs())
+                .bind("tags", t.tags() == null ? null : Json.write(t.tags()))
+                .bind("metadata", jsonOrNull(t.metadata()))
+                .bind("now", now)
+                .add();
+    }
+
+    private static void bindSpan(PreparedBatch b, String projectId, String traceId, Span s) {
+        Usage u = s.usage();
+        b.bind("project", projectId)
+                .bind("traceId", traceId)
+                .bind("id", s.id())
+                .bind("parentId", s.parentId())
+                .bind("kind", s.kind().wire())
+                .bind("name", s.name())
+                .bind("input", jsonOrNull(s.input()))
+                .bind("output", jsonOrNull(s.output()))
+                .bind("attributes", jsonOrNull(s.attributes()))
+                .bind("startNs", nanos(s.startTime()))
+                .bind("endNs", nanosOrNull(s.endTime()))
+                .bind("status", s.status().wire())
+                .bind("error", s.error())
+                .bind("model", s.model())
+                .bind("inputTokens", u == null ? null : u.inputTokens())
+                .bind("outputTokens", u == null ? null : u.outputTokens())
+                .bind("cost", s.cost())
+                .bind("toolName", s.toolName())
+                .bind("toolCallId", s.toolCallId())
+                .add();
+    }
+
+    @Override
+    public Optional<Trace> get(String projectId, String traceId) {
+        return db.read(h -> {
+            Optional<Trace> trace = h.createQuery("SELECT " + TRACE_COLUMNS
+                            + " FROM traces t WHERE t.project_id = :project AND t.id = :id")
+                    .bind("project", projectId)
+                    .bind("id", traceId)
+                    .map((rs, ctx) -> readTrace(rs))
+                    .findOne();
+            return trace.map(t -> t.withSpans(spans(h, projectId, traceId)));
+        });
+    }
+
+    private static List<Span> spans(Handle h, String projectId, String traceId) {
+        return h.createQuery("""
+                        SELECT id, parent_id, kind, name, input, output, attributes, start_ns, end_ns, status, error,
+                               model, input_tokens, output_tokens, cost, tool_name, tool_call_id
+                        FROM spans WHERE project_id = :project AND trace_id = :trace
+                        ORDER BY start_ns, id""")
+                .bind("project", projectId)
+                .bind("trace", traceId)
+                .map((rs, ctx) -> new Span(
+                        rs.getString("id"),
+                        rs.getString("parent_id"),
+                        SpanKind.parse(rs.getString("kind")).orElse(SpanKind.OTHER),
+                        rs.getString("name"),
+                        Json.readTree(rs.getString("input")),
+                        Json.readTree(rs.getString("output")),
+                        (ObjectNode) Json.readTree(rs.getString("attributes")),
+                        instant(rs.getLong("start_ns")),
+                        instantOrNull(rs, "end_ns"),
+                        Status.parse(rs.getString("status")).orElse(Status.UNSET),
+                        rs.getString("error"),
+                        rs.getString("model"),
+                        Usage.of(longOrNull(rs, "input_tokens"), longOrNull(rs, "output_tokens")),
+                        rs.getBigDecimal("cost"),
+                        rs.getString("tool_name"),
+                        rs.getString("tool_call_id")))
+                .list();
+    }
+
+    @Override
+    public TracePage list(String projectId, TraceQuery q) {
+        StringBuilder sql = new StringBuilder("SELECT " + TRACE_COLUMNS + " FROM traces t WHERE t.project_id = :project");
+        if (q.agent() != null) {
+            sql.append(" AND t.agent = :agent");
+        }
+        if (q.version() != null) {
+            sql.append(" AND t.version = :version");
+        }
+        if (q.sessionId() != null) {
+            sql.append(" AND t.session_id = :session");
+        }
+        if (q.userId() != null) {
+            sql.append(" AND t.user_id = :user");
+        }
+        if (q.status() != null) {
+            sql.append(" AND t.status = :status");
+        }
+        if (q.from() != null) {
+            sql.append(" AND t.start_ns >= :from");
+        }
+        if (q.to() != null) {
+            sql.append(" AND t.start_ns < :to");
+        }
+        if (q.text() != null && !q.text().isBlank()) {
+            sql.append(" AND (LOWER(t.input) LIKE :text ESCAPE '!' OR LOWER(t.output) LIKE :text ESCAPE '!'"
+                    + " OR LOWER(t.error) LIKE :text ESCAPE '!')");
+        }
+        Cursor cursor = q.cursor() == null ? null : Cursor.decode(q.cursor());
+        if (cursor != null) {
+            sql.append(" AND (t.start_ns < :cStart OR (t.start_ns = :cStart AND t.id < :cId))");
+        }
+        sql.append(" ORDER BY t.start_ns DESC, t.id DESC LIMIT :limit");
+        List<Trace> rows = db.read(h -> {
+            Query query = h.createQuery(sql.toString())
+                    .bind("project", projectId)
+                    .bind("agent", q.agent())
+                    .bind("version", q.version())
+                    .bind("session", q.sessionId())
+                    .bind("user", q.userId())
+                    .bind("status", q.status() == null ? null : q.status().wire())
+                    .bind("from", q.from() == null ? null : nanos(q.from()))
+                    .bind("to", q.to() == null ? null : nanos(q.to()))
+                    .bind("text", q.text() == null ? null : "%" + likeEscape(q.text().toLowerCase(java.util.Locale.ROOT)) + "%")
+                    .bind("cStart", cursor == null ? null : cursor.startNs())
+                    .bind("cId", cursor == null ? null : cursor.id())
+                    .bind("limit", q.limit() + 1);
+            return query.map((rs, ctx) -> readTrace(rs)).list();
+        });
+        String next = null;
+        if (rows.size() > q.limit()) {
+            rows = rows.subList(0, q.limit());
+            Trace last = rows.get(rows.size() - 1);
+            next = new Cursor(nanos(last.startTime()), last.id()).encode();
+        }
+        return new TracePage(List.copyOf(rows), next);
+    }
+
+    private static Trace readTrace(ResultSet rs) throws SQLException {
+        Instant start = instant(rs.getLong("start_ns"));
+        Instant end = instantOrNull(rs, "end_ns");
+        Long latency = longOrNull(rs, "latency_ms");
+        if (latency == null && end != null) {
+            latency = java.time.Duration.between(start, end).toMillis();
+        }
+        JsonNode tags = Json.readTree(rs.getString("tags"));
+        return new Trace(
+                rs.getString("id"),
+                rs.getString("agent"),
+                rs.getString("version"),
+                rs.getString("session_id"),
+                rs.getString("user_id"),
+                start,
+                end,
+                Json.readTree(rs.getString("input")),
+                Json.readTree(rs.getString("instructions")),
+                Json.readTree(rs.getString("output")),
+                Status.parse(rs.getString("status")).orElse(Status.UNSET),
+                rs.getString("error"),
+                rs.getString("model"),
+                Usage.of(longOrNull(rs, "input_tokens"), longOrNull(rs, "output_tokens")),
+                rs.getBigDecimal("cost"),
+                latency,
+                tags == null ? null : Json.MAPPER.convertValue(tags,
+                        Json.MAPPER.getTypeFactory().constructCollectionType(List.class, String.class)),
+                (ObjectNode) Json.readTree(rs.getString("metadata")),
+                rs.getInt("span_count"),
+                null);
+    }
+
+    /** An opaque position in the (start desc, id desc) order: base64url of "startNs:id". */
+    record Cursor(long startNs, String id) {
+        String encode() {
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((startNs + ":" + id).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String text) {
+            try {
+                String s = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
+                int colon = s.indexOf(':');
+                return new Cursor(Long.parseLong(s.substring(0, colon)), s.substring(colon + 1));
+            } catch (RuntimeException e) {
+                throw new BadInputException("cursor", "not a cursor returned by this API");
+            }
+        }
+    }
+
+    private static String likeEscape(String text) {
+        return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+    }
+
+    private static String jsonOrNull(JsonNode node) {
+        return node == null || node.isNull() ? null : Json.write(node);
+    }
+
+    private static Instant instantOrNull(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : instant(v);
+    }
+
+    private static Long longOrNull(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+}

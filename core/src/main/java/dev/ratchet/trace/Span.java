@@ -1,0 +1,34 @@
+package dev.ratchet.trace;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * One step of a trace. Spans form a tree through {@code parentId}; a parent may arrive in a later
+ * batch than its children. For a tool span, {@code input} holds the arguments and {@code output} the
+ * result; for an llm span, {@code input}/{@code output} hold the messages and {@code model}/{@code usage}
+ * the model and its tokens.
+ *
+ * @param toolName    the tool invoked, for tool spans (defaults to {@code name})
+ * @param toolCallId  the model's id for this tool call, when the model issued one
+ */
+public record Span(
+        String id,
+        String parentId,
+        SpanKind kind,
+        String name,
+        JsonNode input,
+        JsonNode output,
+        ObjectNode attributes,
+        Instant startTime,
+        Instant endTime,
+        Status status,
+        String error,
+        String model,
+        Usage usage,
+        BigDecimal cost,
+        String toolName,
+        String toolCallId) {
+}

@@ -1,0 +1,45 @@
+package dev.ratchet.trace;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One interaction of an agent, with the steps it took. The id is the client's when it gave one (so
+ * feedback sent later can name it) and stable forever after. {@code instructions} is whatever the agent
+ * ran under (a system prompt, a rule set, a version of intent descriptions), kept so a replay knows
+ * what the agent was told. {@code spans} is null in list results, which carry no span trees.
+ *
+ * @param latencyMs  as reported, or else end minus start
+ * @param spanCount  number of spans stored for the trace (read side only)
+ */
+public record Trace(
+        String id,
+        String agent,
+        String version,
+        String sessionId,
+        String userId,
+        Instant startTime,
+        Instant endTime,
+        JsonNode input,
+        JsonNode instructions,
+        JsonNode output,
+        Status status,
+        String error,
+        String model,
+        Usage usage,
+        BigDecimal cost,
+        Long latencyMs,
+        List<String> tags,
+        ObjectNode metadata,
+        Integer spanCount,
+        List<Span> spans) {
+
+    /** The same trace with another span list (used when spans are attached or stripped). */
+    public Trace withSpans(List<Span> newSpans) {
+        return new Trace(id, agent, version, sessionId, userId, startTime, endTime, input, instructions, output,
+                status, error, model, usage, cost, latencyMs, tags, metadata, spanCount, newSpans);
+    }
+}
