@@ -50,7 +50,12 @@ public final class ProjectStore {
                 return Optional.<ApiKey>empty();
             }
             long now = nowNanos();
-            h.execute("INSERT INTO projects (id, created_ns) VALUES (?, ?)", DEFAULT_PROJECT, now);
+            // Two servers starting together on one PostgreSQL database: only one creates the project.
+            int inserted = h.execute("INSERT INTO projects (id, created_ns) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+                    DEFAULT_PROJECT, now);
+            if (inserted == 0) {
+                return Optional.<ApiKey>empty();
+            }
             return Optional.of(insertKey(h, DEFAULT_PROJECT, "bootstrap admin", Role.ADMIN,
                     fixedKey != null ? fixedKey : newSecret(), now));
         });

@@ -196,14 +196,14 @@ public final class TraceJson {
                     }
                 }
                 String name = string(s, "name", p, MAX_NAME);
-                if (name == null && !s.has("name")) {
+                if (name == null && !hasError(p + "name")) {
                     error(p + "name", "required");
                 } else if (name != null && name.isBlank()) {
                     error(p + "name", "must not be blank");
                 }
                 Instant start = instant(s, "startTime", p);
                 Instant end = instant(s, "endTime", p);
-                if (start == null && !s.has("startTime")) {
+                if (start == null && !hasError(p + "startTime")) {
                     error(p + "startTime", "required");
                 }
                 if (start != null && end != null && end.isBefore(start)) {

@@ -1,0 +1,153 @@
+package dev.ratchet.server;
+
+import dev.ratchet.common.BadInputException;
+import dev.ratchet.common.Json;
+import dev.ratchet.common.NotFoundException;
+import dev.ratchet.project.ApiKey;
+import dev.ratchet.project.ProjectStore;
+import dev.ratchet.server.http.ApiError;
+import dev.ratchet.server.http.Auth;
+import dev.ratchet.server.http.HttpError;
+import dev.ratchet.server.http.IngestGate;
+import dev.ratchet.server.http.ProjectRoutes;
+import dev.ratchet.server.http.TraceRoutes;
+import dev.ratchet.server.otlp.OtlpReceiver;
+import dev.ratchet.store.Database;
+import dev.ratchet.trace.JdbcTraceStore;
+import dev.ratchet.trace.TraceStore;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Ratchet server: database, stores and HTTP endpoints. Start it with {@link #start}; close it
+ * to stop serving and release the database. Several servers may run in one JVM on different data
+ * directories (tests do).
+ */
+public final class RatchetServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RatchetServer.class);
+
+    private final ServerConfig config;
+    private final Database db;
+    private final Javalin app;
+    private final ApiKey bootstrapKey;
+
+    private RatchetServer(ServerConfig config, Database db, Javalin app, ApiKey bootstrapKey) {
+        this.config = config;
+        this.db = db;
+        this.app = app;
+        this.bootstrapKey = bootstrapKey;
+    }
+
+    /**
+     * Opens (and migrates) the database, creates the default project and admin key on first start, and
+     * starts serving. Port 0 picks a free port; {@link #port()} tells which.
+     */
+    public static RatchetServer start(ServerConfig config) {
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
+        }
+        Database db = config.dbUrl() == null ? Database.embedded(config.dataDir()) : Database.open(config.dbUrl());
+        try {
+            ProjectStore projects = new ProjectStore(db, config.clock());
+            Optional<ApiKey> created = projects.bootstrap(config.bootstrapKey());
+            created.ifPresent(k -> Credentials.writeKey(config.dataDir(), k.projectId(), k.secret()));
+            TraceStore traces = new JdbcTraceStore(db, config.clock());
+            Javalin app = createApp(config, db, projects, traces).start(config.host(), config.port());
+            RatchetServer server = new RatchetServer(config, db, app, created.orElse(null));
+            Credentials.writeEndpoint(config.dataDir(), server.url());
+            return server;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    private static Javalin createApp(ServerConfig config, Database db, ProjectStore projects, TraceStore traces) {
+        Auth auth = new Auth(projects);
+        IngestGate gate = new IngestGate(config.maxConcurrentIngest());
+        TraceRoutes traceRoutes = new TraceRoutes(traces, gate, config.maxBodyBytes(), config.clock());
+        ProjectRoutes projectRoutes = new ProjectRoutes(projects);
+        OtlpReceiver otlp = new OtlpReceiver(traces, gate, config.maxBodyBytes());
+        return Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.concurrency.useVirtualThreads = true;
+            c.http.maxRequestSize = config.maxBodyBytes();
+            c.jsonMapper(new JavalinJackson(Json.MAPPER, true));
+
+            c.routes.get("/health", ctx -> health(ctx, db));
+            c.routes.before("/api/*", auth::require);
+            c.routes.before("/v1/*", auth::require);
+
+            c.routes.post("/api/v1/traces", traceRoutes::ingest);
+            c.routes.get("/api/v1/traces", traceRoutes::list);
+            c.routes.get("/api/v1/traces/{id}", traceRoutes::get);
+            c.routes.get("/api/v1/whoami", projectRoutes::whoami);
+            c.routes.get("/api/v1/projects", projectRoutes::list);
+            c.routes.post("/api/v1/projects", projectRoutes::create);
+            c.routes.post("/api/v1/projects/{id}/keys", projectRoutes::createKey);
+            c.routes.post("/v1/traces", otlp::handle);
+
+            c.routes.exception(BadInputException.class, (e, ctx) ->
+                    ctx.status(400).json(new ApiError("bad_request", e.getMessage(), e.errors())));
+            c.routes.exception(NotFoundException.class, (e, ctx) ->
+                    ctx.status(404).json(new ApiError("not_found", e.getMessage(), List.of())));
+            c.routes.exception(HttpError.class, (e, ctx) -> {
+                e.headers().forEach(ctx::header);
+                ctx.status(e.status()).json(new ApiError(e.code(), e.getMessage(), List.of()));
+            });
+            c.routes.exception(HttpResponseException.class, (e, ctx) ->
+                    ctx.status(e.getStatus()).json(new ApiError("http_" + e.getStatus(), e.getMessage(), List.of())));
+            c.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                ctx.status(500).json(new ApiError("internal", "internal error; see the server log", List.of()));
+            });
+            c.routes.error(404, "*", ctx -> {
+                if (ctx.result() == null || ctx.result().isEmpty() || !ctx.result().startsWith("{")) {
+                    ctx.json(new ApiError("not_found", "no route for " + ctx.method() + " " + ctx.path(), List.of()));
+                }
+            });
+        });
+    }
+
+    private static void health(Context ctx, Database db) {
+        db.read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
+        ctx.json(Map.of("status", "ok", "database", db.dialect().name().toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public String url() {
+        String host = config.host().equals("0.0.0.0") ? "localhost" : config.host();
+        return "http://" + host + ":" + port();
+    }
+
+    /** The admin key created by this start (first start on an empty database), with its secret. */
+    public Optional<ApiKey> bootstrapKey() {
+        return Optional.ofNullable(bootstrapKey);
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        db.close();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.ratchet.server;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+/**
+ * How a server runs.
+ *
+ * @param dataDir            holds the SQLite database (when {@code dbUrl} is null), credentials and, later, indexes
+ * @param dbUrl              a JDBC URL for PostgreSQL (server mode), or null for the embedded SQLite default
+ * @param maxBodyBytes       largest request body accepted, measured after decompression (413 above it)
+ * @param maxConcurrentIngest ingest requests served at once; more are answered 503 with Retry-After
+ * @param bootstrapKey       the admin key to create on first start (RATCHET_BOOTSTRAP_KEY), or null to generate
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        Path dataDir,
+        String dbUrl,
+        long maxBodyBytes,
+        int maxConcurrentIngest,
+        String bootstrapKey,
+        Clock clock) {
+
+    public static final int DEFAULT_PORT = 7070;
+    public static final long DEFAULT_MAX_BODY_BYTES = 20L * 1024 * 1024;
+    public static final int DEFAULT_MAX_CONCURRENT_INGEST = 64;
+
+    public static ServerConfig defaults(Path dataDir) {
+        return new ServerConfig("0.0.0.0", DEFAULT_PORT, dataDir, null, DEFAULT_MAX_BODY_BYTES,
+                DEFAULT_MAX_CONCURRENT_INGEST, blankToNull(System.getenv("RATCHET_BOOTSTRAP_KEY")), Clock.systemUTC());
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    public ServerConfig withPort(int newPort) {
+        return new ServerConfig(host, newPort, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock);
+    }
+
+    public ServerConfig withDbUrl(String url) {
+        return new ServerConfig(host, port, dataDir, url, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock);
+    }
+
+    public ServerConfig withBootstrapKey(String key) {
+        return new ServerConfig(host, port, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, key, clock);
+    }
+
+    public ServerConfig withLimits(long bodyBytes, int concurrentIngest) {
+        return new ServerConfig(host, port, dataDir, dbUrl, bodyBytes, concurrentIngest, bootstrapKey, clock);
+    }
+}

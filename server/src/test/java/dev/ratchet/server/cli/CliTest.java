@@ -1,0 +1,151 @@
+package dev.ratchet.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ratchet.server.TestServer;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI against a real server: what a user types, what they see, and the exit code. */
+class CliTest {
+
+    @TempDir
+    static Path dir;
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(dir.resolve("data"));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run ratchet(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static String[] client(String... args) {
+        String[] all = new String[args.length + 4];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--url";
+        all[args.length + 1] = server.url();
+        all[args.length + 2] = "--key";
+        all[args.length + 3] = TestServer.ADMIN_KEY;
+        return all;
+    }
+
+    @Test
+    void help_listsTheCommands() {
+        Run r = ratchet("--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("serve", "traces", "projects", "bench");
+        assertThat(ratchet("traces", "--help").out()).contains("list", "show", "ingest");
+    }
+
+    @Test
+    void ingestListShow_roundTrip() throws IOException {
+        Path file = dir.resolve("batch.json");
+        Files.writeString(file, """
+                {"traces":[{"id":"cli-1","agent":"desk","input":{"text":"lost my card"},"startTime":"2026-11-21T10:00:00Z",
+                 "spans":[{"id":"a","kind":"agent","name":"triage","startTime":"2026-11-21T10:00:00Z"},
+                          {"id":"b","parentId":"a","kind":"tool","name":"freeze_card","input":{"card":"9"},"output":{"ok":true},
+                           "startTime":"2026-11-21T10:00:00.2Z"}]}]}""");
+        Run ingest = ratchet(client("traces", "ingest", file.toString()));
+        assertThat(ingest.code()).as(ingest.err()).isZero();
+        assertThat(ingest.out()).contains("stored 1 traces, 2 spans");
+
+        Run list = ratchet(client("traces", "list", "--agent", "desk"));
+        assertThat(list.code()).isZero();
+        assertThat(list.out()).contains("cli-1", "lost my card");
+
+        Run show = ratchet(client("traces", "show", "cli-1"));
+        assertThat(show.code()).isZero();
+        assertThat(show.out()).contains("agent   desk", "- agent triage", "    - tool freeze_card", "freeze_card({\"card\":\"9\"})");
+    }
+
+    @Test
+    void dataDir_suppliesUrlAndKey() {
+        server.post("/api/v1/traces", TestServer.ADMIN_KEY, """
+                {"traces":[{"id":"dd-1","agent":"dd","startTime":"2026-11-21T10:00:00Z"}]}""");
+        // The server wrote its URL to data/endpoint; no --url is given.
+        Run r = ratchet("traces", "show", "dd-1", "--data-dir", dir.resolve("data").toString(), "--key", TestServer.ADMIN_KEY);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("dd-1");
+    }
+
+    @Test
+    void showUnknownTrace_failsWithTheServersMessage() {
+        Run r = ratchet(client("traces", "show", "no-such-trace"));
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("404", "no-such-trace");
+    }
+
+    @Test
+    void ingestInvalidFile_printsEveryFieldError() throws IOException {
+        Path file = dir.resolve("bad.json");
+        Files.writeString(file, "{\"traces\":[{\"spans\":[{\"kind\":\"robot\",\"name\":\"x\",\"startTime\":\"now\"}]}]}");
+        Run r = ratchet(client("traces", "ingest", file.toString()));
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("item 0: agent: required", "item 0: spans[0].kind", "item 0: spans[0].startTime");
+        Run missing = ratchet(client("traces", "ingest", dir.resolve("nope.json").toString()));
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("cannot read");
+    }
+
+    @Test
+    void badArguments_areUsageErrors() {
+        assertThat(ratchet("frobnicate").code()).isEqualTo(2);
+        assertThat(ratchet(client("traces", "list", "--limit", "many")).code()).isEqualTo(2);
+        Run limit = ratchet(client("traces", "list", "--limit", "0"));
+        assertThat(limit.code()).isEqualTo(1);
+        assertThat(limit.err()).contains("limit");
+        Run port = ratchet("serve", "--port", "70000", "--data-dir", dir.resolve("unused").toString());
+        assertThat(port.code()).isEqualTo(2);
+        assertThat(port.err()).contains("--port");
+    }
+
+    @Test
+    void noKey_or_noServer_isExplained() {
+        Run noKey = ratchet("traces", "list", "--url", server.url(), "--data-dir", dir.resolve("empty").toString());
+        assertThat(noKey.code()).isEqualTo(1);
+        assertThat(noKey.err()).contains("no API key");
+        Run wrongKey = ratchet("traces", "list", "--url", server.url(), "--key", "rk_wrongwrongwrongwrong");
+        assertThat(wrongKey.code()).isEqualTo(1);
+        assertThat(wrongKey.err()).contains("401");
+        Run noServer = ratchet("traces", "list", "--url", "http://127.0.0.1:1", "--key", TestServer.ADMIN_KEY);
+        assertThat(noServer.code()).isEqualTo(1);
+        assertThat(noServer.err()).contains("cannot reach");
+    }
+
+    @Test
+    void projects_createAndKey_needAnAdmin() {
+        Run created = ratchet(client("projects", "create", "cli-proj"));
+        assertThat(created.code()).as(created.err()).isZero();
+        String memberKey = created.out().lines().filter(l -> l.startsWith("key (shown once): "))
+                .findFirst().orElseThrow().substring("key (shown once): ".length());
+        assertThat(ratchet(client("projects", "list")).out()).contains("cli-proj", "default");
+        Run denied = ratchet("projects", "create", "other", "--url", server.url(), "--key", memberKey);
+        assertThat(denied.code()).isEqualTo(1);
+        assertThat(denied.err()).contains("403");
+        Run bad = ratchet(client("projects", "create", "Not Valid"));
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).contains("id:");
+        assertThat(ratchet(client("projects", "key", "cli-proj", "--name", "ci")).out()).contains("key (shown once): rk_");
+    }
+}
