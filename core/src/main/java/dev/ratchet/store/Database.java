@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -17,10 +16,11 @@ import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 /**
  * An open, migrated database. Thread-safe; one per process and data directory.
  *
- * <p>Writes go through {@link #write}: one transaction, committed before it returns. On SQLite the
+ * <p>Writes go through {@link #write}: all or nothing, committed before it returns. On SQLite the
  * connection runs with {@code journal_mode=WAL} and {@code synchronous=FULL}, so a commit has reached
- * the disk (the WAL is fsynced) when it returns, and writers are serialised in-process so that they
- * never meet SQLite's busy lock. Readers run concurrently with the writer (WAL).
+ * the disk (the WAL is fsynced) when it returns; writes run on one writer thread that commits the writes
+ * queued meanwhile together ({@link GroupCommitWriter}), so they never meet SQLite's busy lock and share
+ * fsyncs under load. Readers run concurrently with the writer (WAL).
  */
 public final class Database implements AutoCloseable {
 
@@ -30,7 +30,7 @@ public final class Database implements AutoCloseable {
     private final Dialect dialect;
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
-    private final ReentrantLock writeLock;
+    private final GroupCommitWriter writer;
 
     private Database(Dialect dialect, HikariDataSource dataSource) {
         this.dialect = dialect;
@@ -38,7 +38,7 @@ public final class Database implements AutoCloseable {
         this.jdbi = Jdbi.create(dataSource);
         // Stores bind every optional filter and let the SQL text decide which ones it uses.
         this.jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
-        this.writeLock = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
+        this.writer = dialect == Dialect.SQLITE ? new GroupCommitWriter(jdbi, "ratchet-sqlite-writer") : null;
     }
 
     /** Opens (creating if needed) the embedded SQLite database in {@code dataDir} and migrates it. */
@@ -85,24 +85,26 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} in one transaction and commits it durably before returning; rolls back and
-     * rethrows if it throws. Serialised with every other write on SQLite.
+     * Runs {@code work} atomically and commits it durably before returning; if it throws, none of its
+     * writes are kept and the exception is rethrown. On SQLite the work runs on the writer thread (keep it
+     * to database work: prepare values before calling) and may share its transaction with other writes,
+     * each isolated by a savepoint; a write nested inside a write joins the outer one.
      */
     public <R, X extends Exception> R write(HandleCallback<R, X> work) throws X {
-        if (writeLock == null) {
+        if (writer == null) {
             return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, work::withHandle);
         }
-        writeLock.lock();
-        try {
-            return jdbi.inTransaction(work::withHandle);
-        } finally {
-            writeLock.unlock();
-        }
+        return writer.write(work);
     }
 
     /** Runs read-only work on a pooled connection. Concurrent with writes. */
     public <R, X extends Exception> R read(HandleCallback<R, X> work) throws X {
         return jdbi.withHandle(work);
+    }
+
+    /** The SQLite writer, null on PostgreSQL (for tests in this package). */
+    GroupCommitWriter writer() {
+        return writer;
     }
 
     /** For tests and tools that need a raw handle. */
@@ -112,6 +114,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (writer != null) {
+            writer.close();
+        }
         dataSource.close();
     }
 }

@@ -3,6 +3,9 @@ package dev.ratchet.trace;
 import static dev.ratchet.common.Times.instant;
 import static dev.ratchet.common.Times.nanos;
 import static dev.ratchet.common.Times.nanosOrNull;
+import static java.sql.Types.BIGINT;
+import static java.sql.Types.NUMERIC;
+import static java.sql.Types.VARCHAR;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,6 +13,8 @@ import dev.ratchet.common.BadInputException;
 import dev.ratchet.common.Json;
 import dev.ratchet.store.Database;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -19,13 +24,13 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * {@link TraceStore} over a {@link Database}, the same SQL on SQLite and PostgreSQL. A batch is one
- * transaction: two prepared batches (traces, spans) with {@code INSERT .. ON CONFLICT DO UPDATE}, so a
- * re-sent trace merges instead of duplicating.
+ * atomic write: two JDBC batches (traces, spans) of {@code INSERT .. ON CONFLICT DO UPDATE}, so a re-sent
+ * trace merges instead of duplicating.
  */
 public final class JdbcTraceStore implements TraceStore {
 
@@ -33,9 +38,7 @@ public final class JdbcTraceStore implements TraceStore {
             INSERT INTO traces (project_id, id, agent, version, session_id, user_id, start_ns, end_ns, input,
                 instructions, output, status, error, model, input_tokens, output_tokens, cost, latency_ms, tags,
                 metadata, ingested_ns, updated_ns)
-            VALUES (:project, :id, :agent, :version, :sessionId, :userId, :startNs, :endNs, :input,
-                :instructions, :output, :status, :error, :model, :inputTokens, :outputTokens, :cost, :latencyMs, :tags,
-                :metadata, :now, :now)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (project_id, id) DO UPDATE SET
                 agent = COALESCE(excluded.agent, traces.agent),
                 version = COALESCE(excluded.version, traces.version),
@@ -62,8 +65,7 @@ public final class JdbcTraceStore implements TraceStore {
     private static final String UPSERT_SPAN = """
             INSERT INTO spans (project_id, trace_id, id, parent_id, kind, name, input, output, attributes, start_ns,
                 end_ns, status, error, model, input_tokens, output_tokens, cost, tool_name, tool_call_id)
-            VALUES (:project, :traceId, :id, :parentId, :kind, :name, :input, :output, :attributes, :startNs,
-                :endNs, :status, :error, :model, :inputTokens, :outputTokens, :cost, :toolName, :toolCallId)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (project_id, trace_id, id) DO UPDATE SET
                 parent_id = excluded.parent_id, kind = excluded.kind, name = excluded.name, input = excluded.input,
                 output = excluded.output, attributes = excluded.attributes, start_ns = excluded.start_ns,
@@ -86,81 +88,82 @@ public final class JdbcTraceStore implements TraceStore {
         this.clock = clock;
     }
 
+    /** SQL types of the UPSERT_TRACE parameters, in order, for binding nulls portably. */
+    private static final int[] TRACE_TYPES = {VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, BIGINT, BIGINT,
+            VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, BIGINT, BIGINT, NUMERIC, BIGINT, VARCHAR, VARCHAR,
+            BIGINT, BIGINT};
+    private static final int[] SPAN_TYPES = {VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR, VARCHAR,
+            VARCHAR, BIGINT, BIGINT, VARCHAR, VARCHAR, VARCHAR, BIGINT, BIGINT, NUMERIC, VARCHAR, VARCHAR};
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The row values (JSON serialised to text included) are prepared on the calling thread, so that
+     * the single-writer section does nothing but execute two JDBC batches.
+     */
     @Override
     public IngestResult ingest(String projectId, List<Trace> traces) {
         long now = nanos(clock.instant());
         List<String> ids = new ArrayList<>(traces.size());
-        int spanCount = db.write(h -> {
-            PreparedBatch traceBatch = h.prepareBatch(UPSERT_TRACE);
-            PreparedBatch spanBatch = h.prepareBatch(UPSERT_SPAN);
-            int spans = 0;
-            for (Trace t : traces) {
-                ids.add(t.id());
-                bindTrace(traceBatch, projectId, t, now);
-                if (t.spans() != null) {
-                    for (Span s : t.spans()) {
-                        bindSpan(spanBatch, projectId, t.id(), s);
-                        spans++;
-                    }
+        List<Object[]> traceRows = new ArrayList<>(traces.size());
+        List<Object[]> spanRows = new ArrayList<>();
+        for (Trace t : traces) {
+            ids.add(t.id());
+            traceRows.add(traceRow(projectId, t, now));
+            if (t.spans() != null) {
+                for (Span s : t.spans()) {
+                    spanRows.add(spanRow(projectId, t.id(), s));
                 }
             }
-            traceBatch.execute();
-            if (spans > 0) {
-                spanBatch.execute();
+        }
+        db.write(h -> {
+            Connection c = h.getConnection();
+            try {
+                executeBatch(c, UPSERT_TRACE, TRACE_TYPES, traceRows);
+                executeBatch(c, UPSERT_SPAN, SPAN_TYPES, spanRows);
+            } catch (SQLException e) {
+                throw new UnableToExecuteStatementException(e, null);
             }
-            return spans;
+            return null;
         });
-        return new IngestResult(List.copyOf(ids), spanCount);
+        return new IngestResult(List.copyOf(ids), spanRows.size());
     }
 
-    private static void bindTrace(PreparedBatch b, String projectId, Trace t, long now) {
+    private static void executeBatch(Connection c, String sql, int[] types, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Object[] row : rows) {
+                for (int i = 0; i < row.length; i++) {
+                    if (row[i] == null) {
+                        ps.setNull(i + 1, types[i]);
+                    } else {
+                        ps.setObject(i + 1, row[i]);
+                    }
+                }
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static Object[] traceRow(String projectId, Trace t, long now) {
         Usage u = t.usage();
-        b.bind("project", projectId)
-                .bind("id", t.id())
-                .bind("agent", t.agent())
-                .bind("version", t.version())
-                .bind("sessionId", t.sessionId())
-                .bind("userId", t.userId())
-                .bind("startNs", nanos(t.startTime()))
-                .bind("endNs", nanosOrNull(t.endTime()))
-                .bind("input", jsonOrNull(t.input()))
-                .bind("instructions", jsonOrNull(t.instructions()))
-                .bind("output", jsonOrNull(t.output()))
-                .bind("status", t.status().wire())
-                .bind("error", t.error())
-                .bind("model", t.model())
-                .bind("inputTokens", u == null ? null : u.inputTokens())
-                .bind("outputTokens", u == null ? null : u.outputTokens())
-                .bind("cost", t.cost())
-                .bind("latencyMs", t.latencyMs())
-                .bind("tags", t.tags() == null ? null : Json.write(t.tags()))
-                .bind("metadata", jsonOrNull(t.metadata()))
-                .bind("now", now)
-                .add();
+        return new Object[] {projectId, t.id(), t.agent(), t.version(), t.sessionId(), t.userId(),
+                nanos(t.startTime()), nanosOrNull(t.endTime()), jsonOrNull(t.input()), jsonOrNull(t.instructions()),
+                jsonOrNull(t.output()), t.status().wire(), t.error(), t.model(),
+                u == null ? null : u.inputTokens(), u == null ? null : u.outputTokens(), t.cost(), t.latencyMs(),
+                t.tags() == null ? null : Json.write(t.tags()), jsonOrNull(t.metadata()), now, now};
     }
 
-    private static void bindSpan(PreparedBatch b, String projectId, String traceId, Span s) {
+    private static Object[] spanRow(String projectId, String traceId, Span s) {
         Usage u = s.usage();
-        b.bind("project", projectId)
-                .bind("traceId", traceId)
-                .bind("id", s.id())
-                .bind("parentId", s.parentId())
-                .bind("kind", s.kind().wire())
-                .bind("name", s.name())
-                .bind("input", jsonOrNull(s.input()))
-                .bind("output", jsonOrNull(s.output()))
-                .bind("attributes", jsonOrNull(s.attributes()))
-                .bind("startNs", nanos(s.startTime()))
-                .bind("endNs", nanosOrNull(s.endTime()))
-                .bind("status", s.status().wire())
-                .bind("error", s.error())
-                .bind("model", s.model())
-                .bind("inputTokens", u == null ? null : u.inputTokens())
-                .bind("outputTokens", u == null ? null : u.outputTokens())
-                .bind("cost", s.cost())
-                .bind("toolName", s.toolName())
-                .bind("toolCallId", s.toolCallId())
-                .add();
+        return new Object[] {projectId, traceId, s.id(), s.parentId(), s.kind().wire(), s.name(),
+                jsonOrNull(s.input()), jsonOrNull(s.output()), jsonOrNull(s.attributes()), nanos(s.startTime()),
+                nanosOrNull(s.endTime()), s.status().wire(), s.error(), s.model(),
+                u == null ? null : u.inputTokens(), u == null ? null : u.outputTokens(), s.cost(), s.toolName(),
+                s.toolCallId()};
     }
 
     @Override
