@@ -123,7 +123,7 @@ final class IngestReport {
                 the same JSON column contents.
                 - Diagnostic columns (not targets), each on one thread: parsing and validation alone \
                 (`TraceJson.parseBatch` on the request bytes) and the store alone (`JdbcTraceStore.ingest` on \
-                already parsed traces: row preparation with the JSON columns re-serialised, upsert SQL, durable \
+                already parsed traces: row preparation (payloads are already JSON text), upsert SQL, durable \
                 commit).
 
                 """,

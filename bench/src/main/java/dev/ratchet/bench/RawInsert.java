@@ -3,8 +3,8 @@ package dev.ratchet.bench;
 import static dev.ratchet.common.Times.nanos;
 import static dev.ratchet.common.Times.nanosOrNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ratchet.common.Json;
+import dev.ratchet.common.JsonText;
 import dev.ratchet.store.Database;
 import dev.ratchet.trace.Span;
 import dev.ratchet.trace.Trace;
@@ -165,8 +165,8 @@ final class RawInsert implements AutoCloseable {
         }
     }
 
-    private static String jsonOrNull(JsonNode node) {
-        return node == null || node.isNull() ? null : Json.write(node);
+    private static String jsonOrNull(JsonText value) {
+        return value == null ? null : value.text();
     }
 
     private static String pragma(Connection c, String name) throws SQLException {

@@ -37,6 +37,16 @@ public final class Json {
         }
     }
 
+    /**
+     * The bad-input error for JSON a client sent that does not parse: where (line, column) and why.
+     * Invalid UTF-8 lands here too, since the parser checks it as it reads.
+     */
+    public static BadInputException malformed(JsonProcessingException e) {
+        String where = e.getLocation() == null ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        return new BadInputException("$", "malformed JSON" + where + ": " + e.getOriginalMessage());
+    }
+
     /** Parses JSON text stored by Ratchet itself; null in, null out. */
     public static JsonNode readTree(String text) {
         if (text == null) {

@@ -8,9 +8,9 @@ import static java.sql.Types.NUMERIC;
 import static java.sql.Types.VARCHAR;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ratchet.common.BadInputException;
 import dev.ratchet.common.Json;
+import dev.ratchet.common.JsonText;
 import dev.ratchet.store.Database;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -192,9 +192,9 @@ public final class JdbcTraceStore implements TraceStore {
                         rs.getString("parent_id"),
                         SpanKind.parse(rs.getString("kind")).orElse(SpanKind.OTHER),
                         rs.getString("name"),
-                        Json.readTree(rs.getString("input")),
-                        Json.readTree(rs.getString("output")),
-                        (ObjectNode) Json.readTree(rs.getString("attributes")),
+                        JsonText.ofValid(rs.getString("input")),
+                        JsonText.ofValid(rs.getString("output")),
+                        JsonText.ofValid(rs.getString("attributes")),
                         instant(rs.getLong("start_ns")),
                         instantOrNull(rs, "end_ns"),
                         Status.parse(rs.getString("status")).orElse(Status.UNSET),
@@ -281,9 +281,9 @@ public final class JdbcTraceStore implements TraceStore {
                 rs.getString("user_id"),
                 start,
                 end,
-                Json.readTree(rs.getString("input")),
-                Json.readTree(rs.getString("instructions")),
-                Json.readTree(rs.getString("output")),
+                JsonText.ofValid(rs.getString("input")),
+                JsonText.ofValid(rs.getString("instructions")),
+                JsonText.ofValid(rs.getString("output")),
                 Status.parse(rs.getString("status")).orElse(Status.UNSET),
                 rs.getString("error"),
                 rs.getString("model"),
@@ -292,7 +292,7 @@ public final class JdbcTraceStore implements TraceStore {
                 latency,
                 tags == null ? null : Json.MAPPER.convertValue(tags,
                         Json.MAPPER.getTypeFactory().constructCollectionType(List.class, String.class)),
-                (ObjectNode) Json.readTree(rs.getString("metadata")),
+                JsonText.ofValid(rs.getString("metadata")),
                 rs.getInt("span_count"),
                 null);
     }
@@ -319,8 +319,8 @@ public final class JdbcTraceStore implements TraceStore {
         return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 
-    private static String jsonOrNull(JsonNode node) {
-        return node == null || node.isNull() ? null : Json.write(node);
+    private static String jsonOrNull(JsonText value) {
+        return value == null ? null : value.text();
     }
 
     private static Instant instantOrNull(ResultSet rs, String column) throws SQLException {

@@ -1,7 +1,6 @@
 package dev.ratchet.trace;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ratchet.common.JsonText;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -19,9 +18,9 @@ public record Span(
         String parentId,
         SpanKind kind,
         String name,
-        JsonNode input,
-        JsonNode output,
-        ObjectNode attributes,
+        JsonText input,
+        JsonText output,
+        JsonText attributes,
         Instant startTime,
         Instant endTime,
         Status status,

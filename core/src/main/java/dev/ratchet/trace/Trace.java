@@ -1,7 +1,6 @@
 package dev.ratchet.trace;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ratchet.common.JsonText;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -23,9 +22,9 @@ public record Trace(
         String userId,
         Instant startTime,
         Instant endTime,
-        JsonNode input,
-        JsonNode instructions,
-        JsonNode output,
+        JsonText input,
+        JsonText instructions,
+        JsonText output,
         Status status,
         String error,
         String model,
@@ -33,7 +32,7 @@ public record Trace(
         BigDecimal cost,
         Long latencyMs,
         List<String> tags,
-        ObjectNode metadata,
+        JsonText metadata,
         Integer spanCount,
         List<Span> spans) {
 

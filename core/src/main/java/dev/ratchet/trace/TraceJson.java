@@ -1,7 +1,8 @@
 package dev.ratchet.trace;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.POJONode;
+import dev.ratchet.common.JsonText;
 import dev.ratchet.common.BadInputException;
 import dev.ratchet.common.FieldError;
 import dev.ratchet.common.Hashing;
@@ -40,6 +41,17 @@ public final class TraceJson {
     private static final Set<String> USAGE_FIELDS = Set.of("inputTokens", "outputTokens");
 
     private TraceJson() {
+    }
+
+    /**
+     * Parses and validates a batch sent as bytes (UTF-8 JSON). Payload fields are kept as the text the
+     * client sent instead of being parsed into trees and written out again (see {@link BatchEnvelope}).
+     *
+     * @throws BadInputException for malformed JSON or invalid UTF-8 (field {@code $}, with the position),
+     *                           and for everything {@link #parseBatch(JsonNode, Clock)} refuses
+     */
+    public static List<Trace> parseBatch(byte[] body, Clock clock) {
+        return parseBatch(BatchEnvelope.read(body), clock);
     }
 
     /**
@@ -134,9 +146,9 @@ public final class TraceJson {
                     string(n, "userId", "", MAX_SHORT),
                     start != null ? start : clock.instant(),
                     end,
-                    n.get("input"),
-                    n.get("instructions"),
-                    n.get("output"),
+                    json(n.get("input")),
+                    json(n.get("instructions")),
+                    json(n.get("output")),
                     status,
                     error,
                     string(n, "model", "", MAX_SHORT),
@@ -214,7 +226,7 @@ public final class TraceJson {
                 if (toolName == null && kind == SpanKind.TOOL) {
                     toolName = name;
                 }
-                spans.add(new Span(id, parentId, kind, name, s.get("input"), s.get("output"),
+                spans.add(new Span(id, parentId, kind, name, json(s.get("input")), json(s.get("output")),
                         object(s, "attributes", p), start, end, status(s, "status", p, err), err,
                         string(s, "model", p, MAX_SHORT), usage(s.get("usage"), p + "usage"), cost(s, "cost", p),
                         toolName, string(s, "toolCallId", p, MAX_SHORT)));
@@ -313,16 +325,14 @@ public final class TraceJson {
             return v.decimalValue();
         }
 
-        private ObjectNode object(JsonNode n, String field, String prefix) {
+        private JsonText object(JsonNode n, String field, String prefix) {
             JsonNode v = n.get(field);
-            if (v == null || v.isNull()) {
-                return null;
-            }
-            if (!v.isObject()) {
+            JsonText value = json(v);
+            if (value != null && !value.isObject()) {
                 error(prefix + field, "must be a JSON object");
                 return null;
             }
-            return (ObjectNode) v;
+            return value;
         }
 
         private List<String> tags(JsonNode n) {
@@ -344,6 +354,14 @@ public final class TraceJson {
             }
             return tags;
         }
+    }
+
+    /** A payload: the raw text the envelope reader kept, or (for a tree built elsewhere) the tree's text. */
+    private static JsonText json(JsonNode v) {
+        if (v instanceof POJONode pojo && pojo.getPojo() instanceof JsonText raw) {
+            return raw;
+        }
+        return JsonText.of(v);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.ratchet.trace;
 
+import dev.ratchet.common.JsonText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
@@ -110,7 +111,7 @@ public final class SpanBuilder {
     }
 
     public Span build() {
-        return new Span(id, parentId, kind, name, input, output, attributes, startTime, endTime, status, error,
+        return new Span(id, parentId, kind, name, JsonText.of(input), JsonText.of(output), JsonText.of(attributes), startTime, endTime, status, error,
                 model, usage, cost, toolName, toolCallId);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ratchet.trace;
 
+import dev.ratchet.common.JsonText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ratchet.common.Json;
@@ -139,7 +140,8 @@ public final class TraceBuilder {
     }
 
     public Trace build() {
-        return new Trace(id, agent, version, sessionId, userId, startTime, endTime, input, instructions, output,
-                status, error, model, usage, cost, latencyMs, tags, metadata, null, List.copyOf(spans));
+        return new Trace(id, agent, version, sessionId, userId, startTime, endTime, JsonText.of(input),
+                JsonText.of(instructions), JsonText.of(output), status, error, model, usage, cost, latencyMs, tags,
+                JsonText.of(metadata), null, List.copyOf(spans));
     }
 }

@@ -48,8 +48,8 @@ class TraceJsonTest {
         assertThat(t.version()).isEqualTo("v1");
         assertThat(t.sessionId()).isEqualTo("s1");
         assertThat(t.userId()).isEqualTo("u1");
-        assertThat(t.input()).isEqualTo(Json.readTree("{\"text\":\"where is my card?\"}"));
-        assertThat(t.output()).isEqualTo(Json.readTree("{\"text\":\"It shipped yesterday.\"}"));
+        assertThat(t.input().node()).isEqualTo(Json.readTree("{\"text\":\"where is my card?\"}"));
+        assertThat(t.output().node()).isEqualTo(Json.readTree("{\"text\":\"It shipped yesterday.\"}"));
         assertThat(t.startTime()).isEqualTo(Instant.parse("2026-11-21T10:00:00Z"));
         assertThat(t.endTime()).isEqualTo(Instant.parse("2026-11-21T10:00:01Z"));
         assertThat(t.status()).isEqualTo(Status.OK);
@@ -62,8 +62,8 @@ class TraceJsonTest {
         assertThat(s.name()).isEqualTo("get_card_status");
         assertThat(s.toolName()).isEqualTo("get_card_status");
         assertThat(s.toolCallId()).isNull();
-        assertThat(s.input()).isEqualTo(Json.readTree("{\"card\":\"1234\"}"));
-        assertThat(s.output()).isEqualTo(Json.readTree("{\"status\":\"shipped\"}"));
+        assertThat(s.input().node()).isEqualTo(Json.readTree("{\"card\":\"1234\"}"));
+        assertThat(s.output().node()).isEqualTo(Json.readTree("{\"status\":\"shipped\"}"));
         assertThat(s.startTime()).isEqualTo(Instant.parse("2026-11-21T10:00:00.100Z"));
         assertThat(s.endTime()).isEqualTo(Instant.parse("2026-11-21T10:00:00.300Z"));
         assertThat(s.status()).isEqualTo(Status.OK);
@@ -79,7 +79,7 @@ class TraceJsonTest {
                    "toolCallId":"call-1","attributes":{"k":"v"},"model":"m-1","usage":{"outputTokens":3},
                    "cost":1,"error":"timeout","startTime":"2026-11-21T10:00:00Z"}]}""");
 
-        assertThat(t.instructions()).isEqualTo(Json.readTree("\"Be brief.\""));
+        assertThat(t.instructions().node()).isEqualTo(Json.readTree("\"Be brief.\""));
         assertThat(t.status()).isEqualTo(Status.ERROR);
         assertThat(t.error()).isEqualTo("tool failed");
         assertThat(t.model()).isEqualTo("m-1");
@@ -87,13 +87,13 @@ class TraceJsonTest {
         assertThat(t.cost()).isEqualByComparingTo("0.0123");
         assertThat(t.latencyMs()).isEqualTo(250L);
         assertThat(t.tags()).containsExactly("prod");
-        assertThat(t.metadata()).isEqualTo(Json.readTree("{\"region\":\"eu\"}"));
+        assertThat(t.metadata().node()).isEqualTo(Json.readTree("{\"region\":\"eu\"}"));
         assertThat(t.startTime()).isEqualTo(Instant.parse("2026-11-21T10:00:00.123456789Z"));
         Span s = t.spans().get(0);
         assertThat(s.parentId()).isEqualTo("s-0");
         assertThat(s.toolName()).isEqualTo("crm.lookup");
         assertThat(s.toolCallId()).isEqualTo("call-1");
-        assertThat(s.attributes()).isEqualTo(Json.readTree("{\"k\":\"v\"}"));
+        assertThat(s.attributes().node()).isEqualTo(Json.readTree("{\"k\":\"v\"}"));
         assertThat(s.usage()).isEqualTo(new Usage(null, 3L));
         assertThat(s.cost()).isEqualByComparingTo("1");
         assertThat(s.status()).as("an error without a status means the span failed").isEqualTo(Status.ERROR);
@@ -120,6 +120,60 @@ class TraceJsonTest {
         assertThat(first).extracting(Span::id).doesNotContainNull().doesNotHaveDuplicates()
                 .isEqualTo(second.stream().map(Span::id).toList());
         assertThat(first.get(0).kind()).isEqualTo(SpanKind.OTHER);
+    }
+
+    // --- the byte path: payloads kept as the client wrote them ---
+
+    @Test
+    void parseBatchBytes_keepsPayloadTextVerbatim_andAgreesWithTheTreePath() {
+        String batch = """
+                {"traces":[{"id":"t-1","agent":"desk","input":{"b":1,  "a":[1, 2.50]},"metadata":{"k":"ü"},
+                  "spans":[{"id":"s","name":"n","startTime":"2026-11-21T10:00:00Z","attributes":{"x":{"y":null}},
+                  "output":[{"z":"\\u00e9"}]}]}]}""";
+        Trace fromBytes = TraceJson.parseBatch(batch.getBytes(java.nio.charset.StandardCharsets.UTF_8), CLOCK).get(0);
+        Trace fromTree = TraceJson.parseBatch(Json.readTree(batch), CLOCK).get(0);
+
+        assertThat(fromBytes.input().text()).isEqualTo("{\"b\":1,  \"a\":[1, 2.50]}");
+        assertThat(fromBytes.metadata().text()).isEqualTo("{\"k\":\"ü\"}");
+        assertThat(fromBytes.spans().get(0).output().text()).isEqualTo("[{\"z\":\"\\u00e9\"}]");
+        assertThat(fromBytes.input()).isEqualTo(fromTree.input());
+        assertThat(fromBytes.spans().get(0).attributes()).isEqualTo(fromTree.spans().get(0).attributes());
+        assertThat(fromBytes.spans().get(0).output().node().get(0).path("z").asText()).isEqualTo("é");
+    }
+
+    @Test
+    void parseBatchBytes_invalidUtf8InsideAPayload_isMalformed() {
+        byte[] head = "{\"traces\":[{\"agent\":\"desk\",\"input\":{\"text\":\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] tail = "\"}}]}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + 2 + tail.length];
+        System.arraycopy(head, 0, body, 0, head.length);
+        body[head.length] = (byte) 0xE2; // a three-byte lead byte ...
+        body[head.length + 1] = (byte) 0x28; // ... followed by a byte that cannot continue it
+        System.arraycopy(tail, 0, body, head.length + 2, tail.length);
+
+        BadInputException e = catchThrowableOfType(BadInputException.class, () -> TraceJson.parseBatch(body, CLOCK));
+        assertThat(e.errors()).singleElement().satisfies(f -> {
+            assertThat(f.field()).isEqualTo("$");
+            assertThat(f.reason()).contains("malformed JSON").containsIgnoringCase("utf-8");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"traces\":[{\"agent\":\"desk\",\"input\":{\"a\":}}]}",
+            "{\"traces\":[{\"agent\":\"desk\"}]} trailing", "{\"traces\":[{\"agent\":\"desk\",\"input\":{\"a\":1]}]}", ""})
+    void parseBatchBytes_malformedJson_isRefusedNamingTheBody(String body) {
+        BadInputException e = catchThrowableOfType(BadInputException.class,
+                () -> TraceJson.parseBatch(body.getBytes(java.nio.charset.StandardCharsets.UTF_8), CLOCK));
+        assertThat(e.errors()).extracting(FieldError::field).containsExactly("$");
+    }
+
+    @Test
+    void parseBatchBytes_payloadOfTheWrongShape_isRefusedNamingTheField() {
+        BadInputException e = catchThrowableOfType(BadInputException.class, () -> TraceJson.parseBatch(
+                ("{\"traces\":[{\"agent\":\"desk\",\"metadata\":[1],\"spans\":[" + span("\"attributes\":\"x\"") + "]}]}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8), CLOCK));
+        assertThat(e.errors()).extracting(FieldError::item, FieldError::field)
+                .containsExactlyInAnyOrder(tuple(0, "metadata"), tuple(0, "spans[0].attributes"));
     }
 
     // --- bad input: one problem, reported with item and field ---

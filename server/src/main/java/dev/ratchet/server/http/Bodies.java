@@ -40,6 +40,9 @@ public final class Bodies {
         }
         try {
             InputStream raw = ctx.req().getInputStream();
+            if (!gzip && declared >= 0) {
+                return raw.readNBytes((int) declared); // the common case: one exact-size buffer, no copies
+            }
             InputStream in = gzip ? new GZIPInputStream(raw, 64 * 1024) : raw;
             return readBounded(in, limit);
         } catch (ZipException | java.io.EOFException e) {
@@ -76,9 +79,7 @@ public final class Bodies {
             }
             return node;
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? ""
-                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw new BadInputException("$", "malformed JSON" + where + ": " + e.getOriginalMessage());
+            throw Json.malformed(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -38,7 +38,7 @@ public final class TraceRoutes {
         String project = Auth.principal(ctx).projectId();
         // Reading and parsing hold a permit too: they are what uses memory under load.
         IngestResult result = gate.run(() -> {
-            List<Trace> batch = TraceJson.parseBatch(Bodies.json(Bodies.read(ctx, maxBodyBytes)), clock);
+            List<Trace> batch = TraceJson.parseBatch(Bodies.read(ctx, maxBodyBytes), clock);
             return traces.ingest(project, batch);
         });
         ctx.json(Map.of("accepted", result.traceIds().size(), "spans", result.spans(), "ids", result.traceIds()));

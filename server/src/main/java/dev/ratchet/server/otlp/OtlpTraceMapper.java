@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
+import dev.ratchet.common.JsonText;
 import dev.ratchet.common.Times;
 import dev.ratchet.trace.Span;
 import dev.ratchet.trace.SpanKind;
@@ -256,9 +257,9 @@ public final class OtlpTraceMapper {
                 parentId,
                 kind,
                 name(s),
-                input,
-                output,
-                stored,
+                JsonText.of(input),
+                JsonText.of(output),
+                JsonText.of(stored),
                 Times.instant(s.getStartTimeUnixNano()),
                 s.getEndTimeUnixNano() == 0 ? null : Times.instant(s.getEndTimeUnixNano()),
                 status,
@@ -380,7 +381,7 @@ public final class OtlpTraceMapper {
                 start,
                 end,
                 first(sources, m -> m.span().input()),
-                first(sources, m -> m.attributes().json("gen_ai.system_instructions")),
+                first(sources, m -> JsonText.of(m.attributes().json("gen_ai.system_instructions"))),
                 first(sources, m -> m.span().output()),
                 statusSource == null ? Status.UNSET : statusSource.span().status(),
                 statusSource == null ? null : statusSource.span().error(),
@@ -389,7 +390,7 @@ public final class OtlpTraceMapper {
                 null,
                 null,
                 null,
-                sources.isEmpty() ? null : metadata(sources.getFirst()),
+                sources.isEmpty() ? null : JsonText.of(metadata(sources.getFirst())),
                 null,
                 spans.stream().map(Mapped::span).toList());
     }
