@@ -10,7 +10,8 @@ import java.util.Map;
  * <p>Each signal has a polarity p in [-1, +1] (a rating's place on its scale, thumbs/approval/verifier
  * ±1, a judge score s as 2s-1, implicit kinds as in {@link #kindPolarity}, labels as in
  * {@link #labelPolarity}) and a weight w = source weight × category weight (or the kind's own weight) ×
- * confidence. The score is Σw·p / Σw. Then, in order:
+ * confidence. The score is Σw·p / Σw, over the signals that pass a judgement (a comment, or a label or
+ * implicit kind whose polarity is 0, is counted but not weighed). Then, in order:
  * <ol>
  *   <li>a human review verdict decides, whatever else was said;</li>
  *   <li>a correction means failure (when {@link #correctionMeansFailure});</li>

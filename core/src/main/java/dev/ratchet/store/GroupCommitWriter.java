@@ -106,14 +106,16 @@ final class GroupCommitWriter implements AutoCloseable {
                 try {
                     results.add(job.work.withHandle(h));
                     h.releaseSavepoint("job");
-                } catch (Exception e) {
+                } catch (Exception | Error e) {
                     h.rollbackToSavepoint("job"); // Jdbi forgets it; the engine drops it at commit
                     results.add(new Failure(e));
                 }
             }
             h.commit();
-        } catch (Exception e) {
-            // The transaction as a whole failed (or the single job did): nothing of it was committed.
+        } catch (Exception | Error e) {
+            // The transaction as a whole failed (or the single job did): nothing of it was committed. Errors
+            // too are handed to the callers: the writer thread must outlive any one job, or every later
+            // write would wait forever.
             rollbackQuietly(h, e);
             for (Job<?> job : group) {
                 job.result.completeExceptionally(e);
@@ -135,7 +137,7 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private static void rollbackQuietly(Handle h, Exception cause) {
+    private static void rollbackQuietly(Handle h, Throwable cause) {
         if (h == null) {
             return;
         }
@@ -170,7 +172,7 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private record Failure(Exception cause) {
+    private record Failure(Throwable cause) {
     }
 
     private static final class Job<R> {

@@ -30,7 +30,9 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 /**
  * {@link TraceStore} over a {@link Database}, the same SQL on SQLite and PostgreSQL. A batch is one
  * atomic write: two JDBC batches (traces, spans) of {@code INSERT .. ON CONFLICT DO UPDATE}, so a re-sent
- * trace merges instead of duplicating.
+ * trace merges instead of duplicating. Reads join the {@code outcomes} table (written by the feedback store)
+ * for each trace's outcome and score; sorting by score orders every trace of the project that passes the
+ * filters, so it costs a sort where the time order walks an index.
  */
 public final class JdbcTraceStore implements TraceStore {
 
@@ -77,8 +79,16 @@ public final class JdbcTraceStore implements TraceStore {
     private static final String TRACE_COLUMNS = """
             t.id, t.agent, t.version, t.session_id, t.user_id, t.start_ns, t.end_ns, t.input, t.instructions,
             t.output, t.status, t.error, t.model, t.input_tokens, t.output_tokens, t.cost, t.latency_ms, t.tags,
-            t.metadata, (SELECT COUNT(*) FROM spans s WHERE s.project_id = t.project_id AND s.trace_id = t.id) AS span_count
+            t.metadata, (SELECT COUNT(*) FROM spans s WHERE s.project_id = t.project_id AND s.trace_id = t.id) AS span_count,
+            o.status AS outcome_status, o.score AS outcome_score
             """;
+
+    /** Traces with their outcome, if feedback gave them one (the outcomes table belongs to the feedback store). */
+    private static final String TRACES_WITH_OUTCOMES =
+            " FROM traces t LEFT JOIN outcomes o ON o.project_id = t.project_id AND o.trace_id = t.id";
+
+    /** The score a listing sorts by: a trace without feedback counts as 0, neither good nor bad. */
+    private static final String SCORE = "COALESCE(o.score, 0)";
 
     private final Database db;
     private final Clock clock;
@@ -169,8 +179,8 @@ public final class JdbcTraceStore implements TraceStore {
     @Override
     public Optional<Trace> get(String projectId, String traceId) {
         return db.read(h -> {
-            Optional<Trace> trace = h.createQuery("SELECT " + TRACE_COLUMNS
-                            + " FROM traces t WHERE t.project_id = :project AND t.id = :id")
+            Optional<Trace> trace = h.createQuery("SELECT " + TRACE_COLUMNS + TRACES_WITH_OUTCOMES
+                            + " WHERE t.project_id = :project AND t.id = :id")
                     .bind("project", projectId)
                     .bind("id", traceId)
                     .map((rs, ctx) -> readTrace(rs))
@@ -209,7 +219,8 @@ public final class JdbcTraceStore implements TraceStore {
 
     @Override
     public TracePage list(String projectId, TraceQuery q) {
-        StringBuilder sql = new StringBuilder("SELECT " + TRACE_COLUMNS + " FROM traces t WHERE t.project_id = :project");
+        StringBuilder sql = new StringBuilder("SELECT " + TRACE_COLUMNS + TRACES_WITH_OUTCOMES
+                + " WHERE t.project_id = :project");
         if (q.agent() != null) {
             sql.append(" AND t.agent = :agent");
         }
@@ -235,11 +246,29 @@ public final class JdbcTraceStore implements TraceStore {
             sql.append(" AND (LOWER(t.input) LIKE :text ESCAPE '!' OR LOWER(t.output) LIKE :text ESCAPE '!'"
                     + " OR LOWER(t.error) LIKE :text ESCAPE '!')");
         }
-        Cursor cursor = q.cursor() == null ? null : Cursor.decode(q.cursor());
-        if (cursor != null) {
-            sql.append(" AND (t.start_ns < :cStart OR (t.start_ns = :cStart AND t.id < :cId))");
+        if (q.outcome() != null) {
+            sql.append(q.outcome().equals("unknown")
+                    ? " AND (o.status IS NULL OR o.status = :outcome)"
+                    : " AND o.status = :outcome");
         }
-        sql.append(" ORDER BY t.start_ns DESC, t.id DESC LIMIT :limit");
+        TraceQuery.Sort sort = q.sort();
+        Cursor cursor = q.cursor() == null ? null : Cursor.decode(q.cursor(), sort);
+        if (cursor != null) {
+            String afterInTime = "(t.start_ns < :cStart OR (t.start_ns = :cStart AND t.id < :cId))";
+            switch (sort) {
+                case TIME -> sql.append(" AND ").append(afterInTime);
+                case SCORE_ASC -> sql.append(" AND (" + SCORE + " > :cScore OR (" + SCORE + " = :cScore AND "
+                        + afterInTime + "))");
+                case SCORE_DESC -> sql.append(" AND (" + SCORE + " < :cScore OR (" + SCORE + " = :cScore AND "
+                        + afterInTime + "))");
+            }
+        }
+        sql.append(switch (sort) {
+            case TIME -> " ORDER BY t.start_ns DESC, t.id DESC";
+            case SCORE_ASC -> " ORDER BY " + SCORE + " ASC, t.start_ns DESC, t.id DESC";
+            case SCORE_DESC -> " ORDER BY " + SCORE + " DESC, t.start_ns DESC, t.id DESC";
+        });
+        sql.append(" LIMIT :limit");
         List<Trace> rows = db.read(h -> {
             Query query = h.createQuery(sql.toString())
                     .bind("project", projectId)
@@ -251,6 +280,8 @@ public final class JdbcTraceStore implements TraceStore {
                     .bind("from", q.from() == null ? null : nanos(q.from()))
                     .bind("to", q.to() == null ? null : nanos(q.to()))
                     .bind("text", q.text() == null ? null : "%" + likeEscape(q.text().toLowerCase(java.util.Locale.ROOT)) + "%")
+                    .bind("outcome", q.outcome())
+                    .bind("cScore", cursor == null ? null : cursor.score())
                     .bind("cStart", cursor == null ? null : cursor.startNs())
                     .bind("cId", cursor == null ? null : cursor.id())
                     .bind("limit", q.limit() + 1);
@@ -260,7 +291,8 @@ public final class JdbcTraceStore implements TraceStore {
         if (rows.size() > q.limit()) {
             rows = rows.subList(0, q.limit());
             Trace last = rows.get(rows.size() - 1);
-            next = new Cursor(nanos(last.startTime()), last.id()).encode();
+            next = new Cursor(sort, last.score() == null ? 0.0 : last.score(), nanos(last.startTime()), last.id())
+                    .encode();
         }
         return new TracePage(List.copyOf(rows), next);
     }
@@ -294,24 +326,55 @@ public final class JdbcTraceStore implements TraceStore {
                         Json.MAPPER.getTypeFactory().constructCollectionType(List.class, String.class)),
                 JsonText.ofValid(rs.getString("metadata")),
                 rs.getInt("span_count"),
+                rs.getString("outcome_status"),
+                doubleOrNull(rs, "outcome_score"),
                 null);
     }
 
-    /** An opaque position in the (start desc, id desc) order: base64url of "startNs:id". */
-    record Cursor(long startNs, String id) {
-        String encode() {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((startNs + ":" + id).getBytes(StandardCharsets.UTF_8));
+    /**
+     * An opaque position in a listing's order: base64url of {@code "t:startNs:id"} (time) or
+     * {@code "sa:score:startNs:id"} / {@code "sd:score:startNs:id"} (score ascending, descending). The sort is
+     * part of the cursor so that a cursor is never applied to an order it does not describe.
+     */
+    record Cursor(TraceQuery.Sort sort, double score, long startNs, String id) {
+
+        private static String code(TraceQuery.Sort sort) {
+            return switch (sort) {
+                case TIME -> "t";
+                case SCORE_ASC -> "sa";
+                case SCORE_DESC -> "sd";
+            };
         }
 
-        static Cursor decode(String text) {
+        String encode() {
+            String text = sort == TraceQuery.Sort.TIME
+                    ? code(sort) + ":" + startNs + ":" + id
+                    : code(sort) + ":" + score + ":" + startNs + ":" + id;
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+        }
+
+        /** The cursor, which must have come from a listing in {@code expected} order. */
+        static Cursor decode(String text, TraceQuery.Sort expected) {
+            Cursor c;
             try {
                 String s = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
-                int colon = s.indexOf(':');
-                return new Cursor(Long.parseLong(s.substring(0, colon)), s.substring(colon + 1));
+                String[] parts = s.split(":", s.startsWith("t:") ? 3 : 4); // an id may contain ':'
+                TraceQuery.Sort sort = java.util.Arrays.stream(TraceQuery.Sort.values())
+                        .filter(v -> code(v).equals(parts[0])).findFirst().orElseThrow();
+                boolean time = sort == TraceQuery.Sort.TIME;
+                double score = time ? 0 : Double.parseDouble(parts[1]);
+                if (!Double.isFinite(score) || parts.length != (time ? 3 : 4)) {
+                    throw new IllegalArgumentException("not a cursor");
+                }
+                c = new Cursor(sort, score, Long.parseLong(parts[time ? 1 : 2]), parts[time ? 2 : 3]);
             } catch (RuntimeException e) {
                 throw new BadInputException("cursor", "not a cursor returned by this API");
             }
+            if (c.sort != expected) {
+                throw new BadInputException("cursor", "this cursor pages a listing sorted by '" + c.sort.wire()
+                        + "', not by '" + expected.wire() + "'; start again without a cursor");
+            }
+            return c;
         }
     }
 
@@ -326,6 +389,11 @@ public final class JdbcTraceStore implements TraceStore {
     private static Instant instantOrNull(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : instant(v);
+    }
+
+    private static Double doubleOrNull(ResultSet rs, String column) throws SQLException {
+        double v = rs.getDouble(column);
+        return rs.wasNull() ? null : v;
     }
 
     private static Long longOrNull(ResultSet rs, String column) throws SQLException {

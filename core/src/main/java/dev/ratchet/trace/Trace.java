@@ -13,6 +13,9 @@ import java.util.List;
  *
  * @param latencyMs  as reported, or else end minus start
  * @param spanCount  number of spans stored for the trace (read side only)
+ * @param outcome    the trace's outcome status as derived from its feedback ({@code success}, {@code failure},
+ *                   {@code disputed}, {@code unknown}); null when it has no feedback, and on the write side
+ * @param score      the outcome's score, -1 to +1; null when it has no feedback, and on the write side
  */
 public record Trace(
         String id,
@@ -34,11 +37,14 @@ public record Trace(
         List<String> tags,
         JsonText metadata,
         Integer spanCount,
+        String outcome,
+        Double score,
         List<Span> spans) {
 
     /** The same trace with another span list (used when spans are attached or stripped). */
     public Trace withSpans(List<Span> newSpans) {
         return new Trace(id, agent, version, sessionId, userId, startTime, endTime, input, instructions, output,
-                status, error, model, usage, cost, latencyMs, tags, metadata, spanCount, newSpans);
+                status, error, model, usage, cost, latencyMs, tags, metadata, spanCount, outcome, score,
+                newSpans);
     }
 }

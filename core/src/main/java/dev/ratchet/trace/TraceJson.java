@@ -51,7 +51,17 @@ public final class TraceJson {
      *                           and for everything {@link #parseBatch(JsonNode, Clock)} refuses
      */
     public static List<Trace> parseBatch(byte[] body, Clock clock) {
-        return parseBatch(BatchEnvelope.read(body), clock);
+        return parseBatch(readEnvelope(body), clock);
+    }
+
+    /**
+     * The request as a tree whose payload fields are kept as text (see {@link BatchEnvelope}), for
+     * callers that read more of the body than the traces: {@code parseBatch(JsonNode, Clock)} takes it.
+     *
+     * @throws BadInputException for an empty body, malformed JSON or invalid UTF-8
+     */
+    public static JsonNode readEnvelope(byte[] body) {
+        return BatchEnvelope.read(body);
     }
 
     /**
@@ -67,7 +77,8 @@ public final class TraceJson {
         }
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!f.equals("traces")) {
+            // "feedback": sent with the traces, read by the feedback capability (see docs/api.md)
+            if (!f.equals("traces") && !f.equals("feedback")) {
                 errors.add(FieldError.of(f, "unknown field"));
             }
         }
@@ -157,6 +168,8 @@ public final class TraceJson {
                     nonNegativeLong(n.get("latencyMs"), "latencyMs"),
                     tags(n.get("tags")),
                     object(n, "metadata", ""),
+                    null,
+                    null,
                     null,
                     spans == null ? null : withDefaultIds(traceId, spans));
         }

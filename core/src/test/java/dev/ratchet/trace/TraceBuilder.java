@@ -142,6 +142,6 @@ public final class TraceBuilder {
     public Trace build() {
         return new Trace(id, agent, version, sessionId, userId, startTime, endTime, JsonText.of(input),
                 JsonText.of(instructions), JsonText.of(output), status, error, model, usage, cost, latencyMs, tags,
-                JsonText.of(metadata), null, List.copyOf(spans));
+                JsonText.of(metadata), null, null, null, List.copyOf(spans));
     }
 }

@@ -551,6 +551,65 @@ public abstract class TraceStoreContract {
                 base64.encodeToString("yesterday:t-1".getBytes(StandardCharsets.UTF_8)));
     }
 
+    // --- outcome filter and sort, before any feedback (the feedback store's contract covers the rest) ---
+
+    @Test
+    void list_items_withoutFeedback_haveNoOutcomeOrScore() {
+        store.ingest(PROJECT, List.of(trace("t-1", T0).build()));
+
+        Trace item = store.list(PROJECT, TraceQuery.all()).items().get(0);
+
+        assertThat(item.outcome()).isNull();
+        assertThat(item.score()).isNull();
+        assertThat(store.get(PROJECT, "t-1").orElseThrow().outcome()).isNull();
+    }
+
+    @Test
+    void list_byUnknownOutcome_matchesTracesWithoutFeedback() {
+        ingestFilterFixtures();
+
+        assertThat(ids(query().outcome("unknown"))).containsExactly("f4", "f3", "f2", "f1");
+        assertThat(ids(query().outcome("failure"))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(TraceQuery.Sort.class)
+    void list_anySortWithoutFeedback_pagesInTimeOrder(TraceQuery.Sort sort) {
+        store.ingest(PROJECT, IntStream.range(0, 9).mapToObj(i -> trace("t-" + i, at(i % 4)).build()).toList());
+
+        List<List<String>> pages = pages(query().sort(sort).limit(2));
+
+        assertThat(pages.stream().flatMap(List::stream).toList())
+                .containsExactly("t-7", "t-3", "t-6", "t-2", "t-5", "t-1", "t-8", "t-4", "t-0");
+    }
+
+    @Test
+    void list_cursorOfAnotherSort_isRefusedNamingTheCursor() {
+        store.ingest(PROJECT, IntStream.range(0, 4).mapToObj(i -> trace("t-" + i, at(i)).build()).toList());
+        String byTime = store.list(PROJECT, query().limit(1).build()).nextCursor();
+
+        assertThatThrownBy(() -> store.list(PROJECT, query().sort(TraceQuery.Sort.SCORE_DESC).limit(1).cursor(byTime)
+                .build()))
+                .isInstanceOfSatisfying(BadInputException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field).containsExactly("cursor"));
+    }
+
+    @Test
+    void query_unknownOutcome_isRefusedNamingIt() {
+        assertThatThrownBy(() -> query().outcome("great").build())
+                .isInstanceOfSatisfying(BadInputException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field).containsExactly("outcome"));
+    }
+
+    @Test
+    void sortFromWire_unknownSort_isRefusedNamingIt_andNullIsTime() {
+        assertThat(TraceQuery.Sort.fromWire(null)).isEqualTo(TraceQuery.Sort.TIME);
+        assertThat(TraceQuery.Sort.fromWire("score_desc")).isEqualTo(TraceQuery.Sort.SCORE_DESC);
+        assertThatThrownBy(() -> TraceQuery.Sort.fromWire("score"))
+                .isInstanceOfSatisfying(BadInputException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field).containsExactly("sort"));
+    }
+
     // --- helpers ---
 
     private static Instant at(int seconds) {
@@ -590,6 +649,8 @@ public abstract class TraceStoreContract {
         private Instant from;
         private Instant to;
         private String text;
+        private String outcome;
+        private TraceQuery.Sort sort;
         private int limit = TraceQuery.DEFAULT_LIMIT;
         private String cursor;
 
@@ -633,6 +694,16 @@ public abstract class TraceStoreContract {
             return this;
         }
 
+        QueryBuilder outcome(String value) {
+            outcome = value;
+            return this;
+        }
+
+        QueryBuilder sort(TraceQuery.Sort value) {
+            sort = value;
+            return this;
+        }
+
         QueryBuilder limit(int value) {
             limit = value;
             return this;
@@ -644,7 +715,8 @@ public abstract class TraceStoreContract {
         }
 
         TraceQuery build() {
-            return new TraceQuery(agent, version, sessionId, userId, status, from, to, text, limit, cursor);
+            return new TraceQuery(agent, version, sessionId, userId, status, from, to, text, outcome, sort, limit,
+                    cursor);
         }
     }
 }

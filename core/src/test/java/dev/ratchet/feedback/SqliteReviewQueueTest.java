@@ -1,0 +1,17 @@
+package dev.ratchet.feedback;
+
+import dev.ratchet.store.Database;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The review queue contract on embedded SQLite, one fresh data directory per test. */
+class SqliteReviewQueueTest extends ReviewQueueContract {
+
+    @TempDir
+    Path dataDir;
+
+    @Override
+    protected Database openDatabase() {
+        return Database.embedded(dataDir);
+    }
+}
