@@ -3,13 +3,23 @@ package dev.ratchet.server;
 import dev.ratchet.common.BadInputException;
 import dev.ratchet.common.Json;
 import dev.ratchet.common.NotFoundException;
+import dev.ratchet.feedback.FeedbackStore;
+import dev.ratchet.feedback.JdbcFeedbackStore;
+import dev.ratchet.feedback.JdbcReviewQueue;
+import dev.ratchet.feedback.ProjectSettings;
+import dev.ratchet.feedback.ReviewQueue;
+import dev.ratchet.feedback.VerifierRunner;
+import dev.ratchet.project.FeedbackTokens;
 import dev.ratchet.project.ApiKey;
 import dev.ratchet.project.ProjectStore;
 import dev.ratchet.server.http.ApiError;
 import dev.ratchet.server.http.Auth;
 import dev.ratchet.server.http.HttpError;
+import dev.ratchet.server.http.FeedbackRoutes;
 import dev.ratchet.server.http.IngestGate;
 import dev.ratchet.server.http.ProjectRoutes;
+import dev.ratchet.server.http.ReviewRoutes;
+import dev.ratchet.server.http.SettingsRoutes;
 import dev.ratchet.server.http.TraceRoutes;
 import dev.ratchet.server.otlp.OtlpReceiver;
 import dev.ratchet.store.Database;
@@ -22,6 +32,7 @@ import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,17 +47,21 @@ import org.slf4j.LoggerFactory;
 public final class RatchetServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RatchetServer.class);
+    private static final int VERIFIER_THREADS = 1;
+    private static final int VERIFIER_QUEUE = 10_000;
 
     private final ServerConfig config;
     private final Database db;
     private final Javalin app;
     private final ApiKey bootstrapKey;
+    private final VerifierRunner verifiers;
 
-    private RatchetServer(ServerConfig config, Database db, Javalin app, ApiKey bootstrapKey) {
+    private RatchetServer(ServerConfig config, Database db, Javalin app, ApiKey bootstrapKey, VerifierRunner verifiers) {
         this.config = config;
         this.db = db;
         this.app = app;
         this.bootstrapKey = bootstrapKey;
+        this.verifiers = verifiers;
     }
 
     /**
@@ -60,27 +75,47 @@ public final class RatchetServer implements AutoCloseable {
             throw new UncheckedIOException("cannot create data directory " + config.dataDir(), e);
         }
         Database db = config.dbUrl() == null ? Database.embedded(config.dataDir()) : Database.open(config.dbUrl());
+        VerifierRunner verifiers = null;
         try {
-            ProjectStore projects = new ProjectStore(db, config.clock());
+            Clock clock = config.clock();
+            ProjectStore projects = new ProjectStore(db, clock);
             Optional<ApiKey> created = projects.bootstrap(config.bootstrapKey());
             created.ifPresent(k -> Credentials.writeKey(config.dataDir(), k.projectId(), k.secret()));
-            TraceStore traces = new JdbcTraceStore(db, config.clock());
-            Javalin app = createApp(config, db, projects, traces).start(config.host(), config.port());
-            RatchetServer server = new RatchetServer(config, db, app, created.orElse(null));
+            ProjectSettings settings = new ProjectSettings(db, clock);
+            FeedbackStore feedback = new JdbcFeedbackStore(db, clock);
+            verifiers = new VerifierRunner(settings, feedback, clock, VERIFIER_THREADS, VERIFIER_QUEUE);
+            Stores stores = new Stores(db, projects, new JdbcTraceStore(db, clock), feedback,
+                    new JdbcReviewQueue(db, settings, feedback, clock), verifiers, new FeedbackTokens(db, clock));
+            Javalin app = createApp(config, stores).start(config.host(), config.port());
+            RatchetServer server = new RatchetServer(config, db, app, created.orElse(null), verifiers);
             Credentials.writeEndpoint(config.dataDir(), server.url());
             return server;
         } catch (RuntimeException e) {
+            if (verifiers != null) {
+                verifiers.close();
+            }
             db.close();
             throw e;
         }
     }
 
-    private static Javalin createApp(ServerConfig config, Database db, ProjectStore projects, TraceStore traces) {
-        Auth auth = new Auth(projects);
+    /** The capabilities one server wires to HTTP. */
+    private record Stores(Database db, ProjectStore projects, TraceStore traces, FeedbackStore feedback,
+            ReviewQueue review, VerifierRunner verifiers, FeedbackTokens tokens) {
+    }
+
+    private static Javalin createApp(ServerConfig config, Stores s) {
+        Clock clock = config.clock();
+        Database db = s.db();
+        Auth auth = new Auth(s.projects());
         IngestGate gate = new IngestGate(config.maxConcurrentIngest());
-        TraceRoutes traceRoutes = new TraceRoutes(traces, gate, config.maxBodyBytes(), config.clock());
-        ProjectRoutes projectRoutes = new ProjectRoutes(projects);
-        OtlpReceiver otlp = new OtlpReceiver(traces, gate, config.maxBodyBytes());
+        AfterIngest after = new AfterIngest(s.review(), s.verifiers());
+        TraceRoutes traceRoutes = new TraceRoutes(s.traces(), s.feedback(), after, gate, config.maxBodyBytes(), clock);
+        ProjectRoutes projectRoutes = new ProjectRoutes(s.projects());
+        OtlpReceiver otlp = new OtlpReceiver(s.traces(), s.feedback(), after, gate, config.maxBodyBytes(), clock);
+        FeedbackRoutes feedbackRoutes = new FeedbackRoutes(s.feedback(), s.traces(), s.tokens(), after::feedback, clock);
+        ReviewRoutes reviewRoutes = new ReviewRoutes(s.review(), clock);
+        SettingsRoutes settingsRoutes = new SettingsRoutes(s.feedback(), s.review(), s.verifiers());
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.concurrency.useVirtualThreads = true;
@@ -99,6 +134,27 @@ public final class RatchetServer implements AutoCloseable {
             c.routes.post("/api/v1/projects", projectRoutes::create);
             c.routes.post("/api/v1/projects/{id}/keys", projectRoutes::createKey);
             c.routes.post("/v1/traces", otlp::handle);
+
+            c.routes.post("/api/v1/feedback", feedbackRoutes::record);
+            c.routes.get("/api/v1/traces/{id}/feedback", feedbackRoutes::list);
+            c.routes.post("/api/v1/traces/{id}/feedback-token", feedbackRoutes::issueToken);
+            c.routes.before("/public/*", RatchetServer::cors);
+            c.routes.options("/public/v1/feedback", ctx -> ctx.status(204));
+            c.routes.post("/public/v1/feedback", feedbackRoutes::recordWithToken);
+
+            c.routes.get("/api/v1/review/next", reviewRoutes::next);
+            c.routes.get("/api/v1/review/items", reviewRoutes::items);
+            c.routes.get("/api/v1/review/items/{id}", reviewRoutes::item);
+            c.routes.post("/api/v1/review/{id}/label", reviewRoutes::label);
+            c.routes.post("/api/v1/review/{id}/skip", reviewRoutes::skip);
+            c.routes.get("/api/v1/review/agreement", reviewRoutes::agreement);
+
+            c.routes.get("/api/v1/settings/outcome-rules", settingsRoutes::getOutcomeRules);
+            c.routes.put("/api/v1/settings/outcome-rules", settingsRoutes::putOutcomeRules);
+            c.routes.get("/api/v1/settings/review-rules", settingsRoutes::getReviewRules);
+            c.routes.put("/api/v1/settings/review-rules", settingsRoutes::putReviewRules);
+            c.routes.get("/api/v1/settings/verifiers", settingsRoutes::getVerifiers);
+            c.routes.put("/api/v1/settings/verifiers", settingsRoutes::putVerifiers);
 
             c.routes.exception(BadInputException.class, (e, ctx) ->
                     ctx.status(400).json(new ApiError("bad_request", e.getMessage(), e.errors())));
@@ -122,6 +178,14 @@ public final class RatchetServer implements AutoCloseable {
         });
     }
 
+    /** Browsers post end-user feedback from the agent's own pages, on other origins. */
+    private static void cors(Context ctx) {
+        ctx.header("Access-Control-Allow-Origin", "*");
+        ctx.header("Access-Control-Allow-Methods", "POST, OPTIONS");
+        ctx.header("Access-Control-Allow-Headers", "Content-Type, " + FeedbackRoutes.TOKEN_HEADER);
+        ctx.header("Access-Control-Max-Age", "600");
+    }
+
     private static void health(Context ctx, Database db) {
         db.read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
         ctx.json(Map.of("status", "ok", "database", db.dialect().name().toLowerCase(java.util.Locale.ROOT)));
@@ -141,6 +205,11 @@ public final class RatchetServer implements AutoCloseable {
         return Optional.ofNullable(bootstrapKey);
     }
 
+    /** Waits until the traces submitted to the verifiers so far have been checked (tests, tools). */
+    public void drainVerifiers() throws InterruptedException {
+        verifiers.drain();
+    }
+
     public ServerConfig config() {
         return config;
     }
@@ -148,6 +217,7 @@ public final class RatchetServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        verifiers.close();
         db.close();
     }
 }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Ratchet: continual learning for AI agents. Capture, feedback, memory, evaluation, datasets, release.",
-        subcommands = {ServeCommand.class, TracesCommand.class, ProjectsCommand.class, BenchCommand.class,
+        subcommands = {ServeCommand.class, TracesCommand.class, FeedbackCommand.class, ReviewCommand.class,
+                ProjectsCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -1,7 +1,13 @@
 package dev.ratchet.server.otlp;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ratchet.common.BadInputException;
+import dev.ratchet.common.FieldError;
+import dev.ratchet.feedback.Feedback;
+import dev.ratchet.feedback.FeedbackJson;
+import dev.ratchet.feedback.FeedbackStore;
+import dev.ratchet.server.AfterIngest;
 import dev.ratchet.server.http.Auth;
 import dev.ratchet.server.http.Bodies;
 import dev.ratchet.server.http.HttpError;
@@ -11,6 +17,9 @@ import io.javalin.http.Context;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -31,33 +40,50 @@ public final class OtlpReceiver {
     static final String JSON = "application/json";
 
     private final TraceStore traces;
+    private final FeedbackStore feedback;
+    private final AfterIngest after;
     private final IngestGate gate;
     private final long maxBodyBytes;
+    private final Clock clock;
 
-    public OtlpReceiver(TraceStore traces, IngestGate gate, long maxBodyBytes) {
+    public OtlpReceiver(TraceStore traces, FeedbackStore feedback, AfterIngest after, IngestGate gate, long maxBodyBytes,
+            Clock clock) {
         this.traces = traces;
+        this.feedback = feedback;
+        this.after = after;
         this.gate = gate;
         this.maxBodyBytes = maxBodyBytes;
+        this.clock = clock;
     }
 
     public void handle(Context ctx) {
         String project = Auth.principal(ctx).projectId();
         boolean json = isJson(ctx.contentType());
         // Reading and decoding hold a permit too: they are what uses memory under load.
-        OtlpMapping mapping = gate.run(() -> {
+        Received received = gate.run(() -> {
             byte[] body = Bodies.read(ctx, maxBodyBytes);
             ExportTraceServiceRequest request = json ? OtlpJson.parse(body) : parseProtobuf(body);
             OtlpMapping mapped = OtlpTraceMapper.map(request);
             if (!mapped.traces().isEmpty()) {
                 traces.ingest(project, mapped.traces());
             }
-            return mapped;
+            return new Received(mapped, recordFeedback(project, request));
         });
+        OtlpMapping mapping = received.mapping();
+        after.traces(project, mapping.traces());
+        if (received.feedback() != null) {
+            after.feedback(project, received.feedback().recorded());
+        }
         ExportTraceServiceResponse.Builder response = ExportTraceServiceResponse.newBuilder();
-        if (mapping.rejectedSpans() > 0) {
+        String refusedFeedback = received.feedback() == null ? null : received.feedback().refused();
+        if (mapping.rejectedSpans() > 0 || refusedFeedback != null) {
+            String message = mapping.rejectedSpans() > 0 ? mapping.errorMessage() : "";
+            if (refusedFeedback != null) {
+                message = (message.isEmpty() ? "" : message + "; ") + refusedFeedback;
+            }
             response.setPartialSuccess(ExportTracePartialSuccess.newBuilder()
                     .setRejectedSpans(mapping.rejectedSpans())
-                    .setErrorMessage(mapping.errorMessage()));
+                    .setErrorMessage(message));
         }
         ctx.status(200);
         if (json) {
@@ -65,6 +91,42 @@ public final class OtlpReceiver {
         } else {
             ctx.contentType(PROTOBUF).result(response.build().toByteArray());
         }
+    }
+
+    /**
+     * Records the feedback carried in the request's spans (see {@link OtlpFeedback}). Items that are not
+     * valid feedback are left out and named in the answer's partial-success message; they never cost the
+     * spans their place.
+     */
+    private FeedbackOutcome recordFeedback(String project, ExportTraceServiceRequest request) {
+        JsonNode items = OtlpFeedback.extract(request).get("feedback");
+        if (items.isEmpty()) {
+            return null;
+        }
+        List<Feedback> valid = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            List<FieldError> errors = new ArrayList<>();
+            Feedback f = FeedbackJson.parseItem(items.get(i), null, "", null, clock, errors);
+            if (errors.isEmpty()) {
+                valid.add(f);
+            } else {
+                FieldError first = errors.get(0);
+                refused.add("feedback on span " + items.get(i).path("spanId").asText() + ": " + first.field() + " "
+                        + first.reason());
+            }
+        }
+        FeedbackStore.RecordResult recorded = valid.isEmpty()
+                ? new FeedbackStore.RecordResult(List.of(), List.of(), List.of())
+                : feedback.record(project, valid);
+        return new FeedbackOutcome(recorded, refused.isEmpty() ? null
+                : refused.size() + " feedback item(s) refused: " + String.join("; ", refused.subList(0, Math.min(5, refused.size()))));
+    }
+
+    private record FeedbackOutcome(FeedbackStore.RecordResult recorded, String refused) {
+    }
+
+    private record Received(OtlpMapping mapping, FeedbackOutcome feedback) {
     }
 
     /** Whether the body is OTLP/JSON (true) or protobuf (false); 415 for anything else. */

@@ -391,7 +391,7 @@ public final class OtlpTraceMapper {
                 null,
                 null,
                 sources.isEmpty() ? null : JsonText.of(metadata(sources.getFirst())),
-                null,
+                null, null, null,
                 spans.stream().map(Mapped::span).toList());
     }
 

@@ -54,7 +54,7 @@ class CliTest {
     void help_listsTheCommands() {
         Run r = ratchet("--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("serve", "traces", "projects", "bench");
+        assertThat(r.out()).contains("serve", "traces", "feedback", "review", "projects", "bench");
         assertThat(ratchet("traces", "--help").out()).contains("list", "show", "ingest");
     }
 
@@ -131,6 +131,72 @@ class CliTest {
         Run noServer = ratchet("traces", "list", "--url", "http://127.0.0.1:1", "--key", TestServer.ADMIN_KEY);
         assertThat(noServer.code()).isEqualTo(1);
         assertThat(noServer.err()).contains("cannot reach");
+    }
+
+    @Test
+    void feedbackAddAndList_recordAndShowTheOutcome() {
+        server.post("/api/v1/traces", TestServer.ADMIN_KEY, """
+                {"traces":[{"id":"cli-fb","agent":"desk","startTime":"2026-11-21T10:00:00Z",
+                 "spans":[{"id":"s","kind":"tool","name":"lookup","startTime":"2026-11-21T10:00:00Z"}]}]}""");
+        Run add = ratchet(client("feedback", "add", "cli-fb", "--kind", "correction", "--value", "{\"text\":\"It was lost.\"}",
+                "--source", "annotator", "--author", "ann-1"));
+        assertThat(add.code()).as(add.err()).isZero();
+        assertThat(add.out()).contains("recorded", "outcome of cli-fb: failure");
+        Run rating = ratchet(client("feedback", "add", "cli-fb", "--kind", "rating", "--value", "9", "--scale", "0..10",
+                "--span", "s", "--idempotency-key", "r-1"));
+        assertThat(rating.code()).as(rating.err()).isZero();
+        assertThat(ratchet(client("feedback", "add", "cli-fb", "--kind", "rating", "--value", "9", "--scale", "0..10",
+                "--span", "s", "--idempotency-key", "r-1")).out()).contains("already recorded");
+
+        Run list = ratchet(client("feedback", "list", "cli-fb"));
+        assertThat(list.code()).isZero();
+        assertThat(list.out()).contains("outcome: failure", "correction", "annotator", "ann-1", "rating");
+    }
+
+    @Test
+    void feedbackAdd_badInput_isExplained() {
+        Run unknownTrace = ratchet(client("feedback", "add", "no-such-trace", "--kind", "thumbs", "--value", "true"));
+        assertThat(unknownTrace.code()).isEqualTo(1);
+        assertThat(unknownTrace.err()).contains("traceId");
+        Run badKind = ratchet(client("feedback", "add", "cli-1", "--kind", "vibes"));
+        assertThat(badKind.code()).isEqualTo(1);
+        assertThat(badKind.err()).contains("kind");
+        Run badScale = ratchet(client("feedback", "add", "cli-1", "--kind", "rating", "--value", "3", "--scale", "1-5"));
+        assertThat(badScale.code()).isEqualTo(2);
+        assertThat(badScale.err()).contains("--scale");
+        assertThat(ratchet(client("feedback", "add", "cli-1")).code()).as("--kind is required").isEqualTo(2);
+        assertThat(ratchet(client("feedback", "list", "no-such-trace")).code()).isEqualTo(1);
+    }
+
+    @Test
+    void reviewNextAndLabel_walkAnAnnotatorThroughTheQueue() {
+        String key = server.createProject("cli-review");
+        server.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/api/v1/settings/review-rules"))
+                .header("Authorization", "Bearer " + key)
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"tags\":[\"risky\"]}")).build());
+        server.post("/api/v1/traces", key, """
+                {"traces":[{"id":"cli-rv","agent":"desk","tags":["risky"],"input":{"text":"close my account"},
+                 "startTime":"2026-11-21T10:00:00Z"}]}""");
+        String[] auth = {"--url", server.url(), "--key", key};
+        Run next = ratchet(concat(new String[] {"review", "next", "--annotator", "ann-1"}, auth));
+        assertThat(next.code()).as(next.err()).isZero();
+        assertThat(next.out()).contains("tag:risky", "close my account");
+        String item = next.out().lines().filter(l -> l.startsWith("item ")).findFirst().orElseThrow().split("\\s+")[1];
+        Run label = ratchet(concat(new String[] {"review", "label", item, "--annotator", "ann-1", "--verdict", "failure"}, auth));
+        assertThat(label.code()).as(label.err()).isZero();
+        assertThat(label.out()).contains("done");
+        assertThat(ratchet(concat(new String[] {"review", "next", "--annotator", "ann-1"}, auth)).out()).contains("nothing to review");
+        Run bad = ratchet(concat(new String[] {"review", "label", item, "--annotator", "ann-2", "--verdict", "maybe"}, auth));
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).contains("verdict");
+        assertThat(ratchet("review", "next").code()).as("--annotator is required").isEqualTo(2);
+        assertThat(ratchet(concat(new String[] {"review", "agreement"}, auth)).out()).contains("FIELD");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     @Test
