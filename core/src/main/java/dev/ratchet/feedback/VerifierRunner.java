@@ -123,12 +123,24 @@ public final class VerifierRunner implements Verifiers {
     /** {@inheritDoc} Thread-safe; a trace that does not fit in the queue is dropped and counted. */
     @Override
     public void submit(String projectId, List<Trace> traces) {
+        // One settings read per batch, on the caller's thread; a project without verifiers costs nothing more.
+        List<VerifierCheck> checks;
+        try {
+            checks = checks(projectId);
+        } catch (RuntimeException e) {
+            failures.addAndGet(traces.size());
+            LOG.warn("project {}: cannot load verifiers; {} traces not verified", projectId, traces.size(), e);
+            return;
+        }
+        if (checks.isEmpty()) {
+            return;
+        }
         for (Trace trace : traces) {
             synchronized (idle) {
                 pending++;
             }
             try {
-                workers.execute(() -> verify(projectId, trace));
+                workers.execute(() -> verify(projectId, trace, checks));
             } catch (RejectedExecutionException full) {
                 dropped.incrementAndGet();
                 finished();
@@ -173,10 +185,10 @@ public final class VerifierRunner implements Verifiers {
         }
     }
 
-    private void verify(String projectId, Trace trace) {
+    private void verify(String projectId, Trace trace, List<VerifierCheck> checks) {
         try {
             List<Feedback> verdicts = new ArrayList<>();
-            for (VerifierCheck check : checks(projectId)) {
+            for (VerifierCheck check : checks) {
                 VerifierSpec spec = check.spec();
                 if (!Sampling.inRate(trace.id() + "\u0000" + spec.name(), spec.sampleRate())) {
                     continue;
