@@ -1,0 +1,53 @@
+package dev.ratchet.memory;
+
+import dev.ratchet.common.BadInputException;
+import java.util.List;
+
+/** Small vector arithmetic shared by the embedders and the index. */
+final class Vectors {
+
+    private Vectors() {
+    }
+
+    /** A unit-length copy of {@code v}; a zero or non-finite vector has no direction and is refused. */
+    static float[] normalized(float[] v, String field) {
+        double sum = 0;
+        for (float x : v) {
+            sum += (double) x * x;
+        }
+        if (!(sum > 0) || Double.isInfinite(sum)) {
+            throw new BadInputException(field, "vector must be finite and non-zero");
+        }
+        double norm = Math.sqrt(sum);
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) (v[i] / norm);
+        }
+        return out;
+    }
+
+    static double dot(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += (double) a[i] * b[i];
+        }
+        return sum;
+    }
+
+    static void requireTexts(List<String> texts) {
+        if (texts == null) {
+            throw new BadInputException("texts", "must not be null");
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            if (texts.get(i) == null || texts.get(i).isBlank()) {
+                throw new BadInputException("texts[" + i + "]", "must not be null or blank");
+            }
+        }
+    }
+
+    static void requireText(String text) {
+        if (text == null || text.isBlank()) {
+            throw new BadInputException("text", "must not be null or blank");
+        }
+    }
+}
