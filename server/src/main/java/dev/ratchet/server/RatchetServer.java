@@ -22,6 +22,7 @@ import dev.ratchet.server.http.ReviewRoutes;
 import dev.ratchet.server.http.SettingsRoutes;
 import dev.ratchet.server.http.TraceRoutes;
 import dev.ratchet.server.otlp.OtlpReceiver;
+import dev.ratchet.server.otlp.OtlpStatus;
 import dev.ratchet.store.Database;
 import dev.ratchet.trace.JdbcTraceStore;
 import dev.ratchet.trace.TraceStore;
@@ -157,18 +158,16 @@ public final class RatchetServer implements AutoCloseable {
             c.routes.put("/api/v1/settings/verifiers", settingsRoutes::putVerifiers);
 
             c.routes.exception(BadInputException.class, (e, ctx) ->
-                    ctx.status(400).json(new ApiError("bad_request", e.getMessage(), e.errors())));
+                    error(ctx, 400, new ApiError("bad_request", e.getMessage(), e.errors()), Map.of()));
             c.routes.exception(NotFoundException.class, (e, ctx) ->
-                    ctx.status(404).json(new ApiError("not_found", e.getMessage(), List.of())));
-            c.routes.exception(HttpError.class, (e, ctx) -> {
-                e.headers().forEach(ctx::header);
-                ctx.status(e.status()).json(new ApiError(e.code(), e.getMessage(), List.of()));
-            });
+                    error(ctx, 404, new ApiError("not_found", e.getMessage(), List.of()), Map.of()));
+            c.routes.exception(HttpError.class, (e, ctx) ->
+                    error(ctx, e.status(), new ApiError(e.code(), e.getMessage(), List.of()), e.headers()));
             c.routes.exception(HttpResponseException.class, (e, ctx) ->
-                    ctx.status(e.getStatus()).json(new ApiError("http_" + e.getStatus(), e.getMessage(), List.of())));
+                    error(ctx, e.getStatus(), new ApiError("http_" + e.getStatus(), e.getMessage(), List.of()), Map.of()));
             c.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
-                ctx.status(500).json(new ApiError("internal", "internal error; see the server log", List.of()));
+                error(ctx, 500, new ApiError("internal", "internal error; see the server log", List.of()), Map.of());
             });
             c.routes.error(404, "*", ctx -> {
                 if (ctx.result() == null || ctx.result().isEmpty() || !ctx.result().startsWith("{")) {
@@ -176,6 +175,19 @@ public final class RatchetServer implements AutoCloseable {
                 }
             });
         });
+    }
+
+    /**
+     * The one way errors are answered: Ratchet's JSON error body, except on the OTLP endpoint, where the
+     * protocol asks for a {@code google.rpc.Status} in the request's encoding.
+     */
+    private static void error(Context ctx, int status, ApiError body, Map<String, String> headers) {
+        if (ctx.path().equals(OtlpStatus.PATH)) {
+            OtlpStatus.write(ctx, status, body.message(), headers);
+            return;
+        }
+        headers.forEach(ctx::header);
+        ctx.status(status).json(body);
     }
 
     /** Browsers post end-user feedback from the agent's own pages, on other origins. */

@@ -255,12 +255,17 @@ class OtlpReceiverHttpTest {
     }
 
     @Test
-    void post_garbageProtobuf_is400() {
+    void post_garbageProtobuf_is400() throws java.io.IOException {
         Response r = server.post("/v1/traces", KEY, "this is not protobuf".getBytes(StandardCharsets.UTF_8), PROTOBUF);
 
         assertThat(r.status()).as(r.toString()).isEqualTo(400);
-        assertThat(r.json().path("error").asText()).isEqualTo("bad_request");
-        assertThat(r.json().path("message").asText()).contains("not a protobuf ExportTraceServiceRequest");
+        // OTLP: the error body is a google.rpc.Status in the request's encoding (code 3 = INVALID_ARGUMENT).
+        assertThat(r.header("Content-Type")).startsWith("application/x-protobuf");
+        com.google.protobuf.CodedInputStream in = com.google.protobuf.CodedInputStream.newInstance(r.body());
+        assertThat(in.readTag()).isEqualTo((1 << 3) | 0);
+        assertThat(in.readInt32()).isEqualTo(3);
+        assertThat(in.readTag()).isEqualTo((2 << 3) | 2);
+        assertThat(in.readString()).contains("not a protobuf ExportTraceServiceRequest");
     }
 
     @Test
@@ -268,6 +273,7 @@ class OtlpReceiverHttpTest {
         Response r = server.post("/v1/traces", KEY, "{\"resourceSpans\": [".getBytes(StandardCharsets.UTF_8), JSON);
 
         assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        assertThat(r.json().path("code").asInt()).isEqualTo(3);
         assertThat(r.json().path("message").asText()).contains("malformed JSON");
     }
 
@@ -312,6 +318,10 @@ class OtlpReceiverHttpTest {
         Response unknown = server.post("/v1/traces", "not-a-real-key-0123456789", body, PROTOBUF);
 
         assertThat(missing.status()).isEqualTo(401);
+        // A google.rpc.Status in protobuf: field 1 (code) = 16, UNAUTHENTICATED.
+        assertThat(missing.header("Content-Type")).startsWith("application/x-protobuf");
+        assertThat(missing.body()[0]).isEqualTo((byte) 0x08);
+        assertThat(missing.body()[1]).isEqualTo((byte) 16);
         assertThat(missing.header("WWW-Authenticate")).isEqualTo("Bearer");
         assertThat(unknown.status()).isEqualTo(401);
     }
