@@ -14,6 +14,7 @@ import dev.ratchet.common.Hashing;
 import dev.ratchet.common.Json;
 import dev.ratchet.common.JsonText;
 import dev.ratchet.store.Database;
+import dev.ratchet.store.JdbcBatch;
 import dev.ratchet.store.Dialect;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -133,7 +134,7 @@ public final class JdbcFeedbackStore implements FeedbackStore {
             try {
                 checkExists(c, projectId, batch, traceIds, spansByTrace);
                 sharedRulesLock(c, projectId);
-                int[] counts = executeBatch(c, INSERT_FEEDBACK, FEEDBACK_TYPES, rows);
+                int[] counts = JdbcBatch.execute(c, INSERT_FEEDBACK, FEEDBACK_TYPES, rows);
                 List<String> stored = new ArrayList<>();
                 List<String> duplicates = new ArrayList<>();
                 for (int i = 0; i < batch.size(); i++) {
@@ -144,7 +145,7 @@ public final class JdbcFeedbackStore implements FeedbackStore {
                         stored.add(f.id());
                     }
                 }
-                executeBatch(c, LOCK_OUTCOME, LOCK_TYPES, lockRows);
+                JdbcBatch.execute(c, LOCK_OUTCOME, LOCK_TYPES, lockRows);
                 OutcomeRules rules = readRules(h, projectId);
                 Map<String, List<Feedback>> feedback = feedbackOf(c, projectId, lockOrder);
                 Map<String, Outcome> outcomes = new LinkedHashMap<>();
@@ -312,7 +313,7 @@ public final class JdbcFeedbackStore implements FeedbackStore {
             rows.add(new Object[] {projectId, o.traceId(), o.status().wire(), exact(o.score()), exact(o.confidence()),
                     o.signals(), o.reviewed() ? 1 : 0, o.reason(), nanos(o.updatedAt())});
         }
-        executeBatch(c, UPSERT_OUTCOME, OUTCOME_TYPES, rows);
+        JdbcBatch.execute(c, UPSERT_OUTCOME, OUTCOME_TYPES, rows);
     }
 
     @Override
@@ -458,26 +459,6 @@ public final class JdbcFeedbackStore implements FeedbackStore {
                 rs.getDouble("confidence"),
                 instant(rs.getLong("created_ns")),
                 rs.getString("idempotency_key"));
-    }
-
-    /** Runs one JDBC batch and returns the rows each statement changed. */
-    private static int[] executeBatch(Connection c, String sql, int[] types, List<Object[]> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return new int[0];
-        }
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (Object[] row : rows) {
-                for (int i = 0; i < row.length; i++) {
-                    if (row[i] == null) {
-                        ps.setNull(i + 1, types[i]);
-                    } else {
-                        ps.setObject(i + 1, row[i]);
-                    }
-                }
-                ps.addBatch();
-            }
-            return ps.executeBatch();
-        }
     }
 
     private static String placeholders(int n) {

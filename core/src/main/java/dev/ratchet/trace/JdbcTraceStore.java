@@ -12,9 +12,9 @@ import dev.ratchet.common.BadInputException;
 import dev.ratchet.common.Json;
 import dev.ratchet.common.JsonText;
 import dev.ratchet.store.Database;
+import dev.ratchet.store.JdbcBatch;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -129,33 +129,14 @@ public final class JdbcTraceStore implements TraceStore {
         db.write(h -> {
             Connection c = h.getConnection();
             try {
-                executeBatch(c, UPSERT_TRACE, TRACE_TYPES, traceRows);
-                executeBatch(c, UPSERT_SPAN, SPAN_TYPES, spanRows);
+                JdbcBatch.execute(c, UPSERT_TRACE, TRACE_TYPES, traceRows);
+                JdbcBatch.execute(c, UPSERT_SPAN, SPAN_TYPES, spanRows);
             } catch (SQLException e) {
                 throw new UnableToExecuteStatementException(e, null);
             }
             return null;
         });
         return new IngestResult(List.copyOf(ids), spanRows.size());
-    }
-
-    private static void executeBatch(Connection c, String sql, int[] types, List<Object[]> rows) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (Object[] row : rows) {
-                for (int i = 0; i < row.length; i++) {
-                    if (row[i] == null) {
-                        ps.setNull(i + 1, types[i]);
-                    } else {
-                        ps.setObject(i + 1, row[i]);
-                    }
-                }
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
     }
 
     private static Object[] traceRow(String projectId, Trace t, long now) {
