@@ -200,6 +200,46 @@ public final class HybridIndex implements Closeable {
         refresh();
     }
 
+    /**
+     * Makes every change so far durable and visible, storing {@code userData} with the commit (Lucene commit
+     * user data), so that a later {@link #commitData} can tell what state of the database the index reflects.
+     */
+    public void commit(Map<String, String> userData) {
+        writer.setLiveCommitData(Map.copyOf(userData).entrySet());
+        commit();
+    }
+
+    /** The user data of the last commit ({@link #commit(Map)}); empty for a new index or a plain commit. */
+    public Map<String, String> commitData() {
+        Map<String, String> out = new HashMap<>();
+        Iterable<Map.Entry<String, String>> data = writer.getLiveCommitData();
+        if (data != null) {
+            data.forEach(e -> out.put(e.getKey(), e.getValue()));
+        }
+        return Map.copyOf(out);
+    }
+
+    /** Removes every document of the project (visible after {@link #refresh}). */
+    public void deleteProject(String project) {
+        if (project == null || project.isEmpty()) {
+            throw new BadInputException("project", "must not be empty");
+        }
+        try {
+            writer.deleteDocuments(new Term(PROJECT, project));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete project " + project, e);
+        }
+    }
+
+    /** Removes every document (visible after {@link #refresh}). */
+    public void deleteAll() {
+        try {
+            writer.deleteAll();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear index", e);
+        }
+    }
+
     /** A hybrid search with the default vector weight; see {@link #search(SearchRequest)}. */
     public List<IndexHit> search(String text, float[] vector, IndexFilter filter, int k, int candidates) {
         return search(SearchRequest.hybrid(text, vector, filter, k, candidates));
@@ -344,8 +384,8 @@ public final class HybridIndex implements Closeable {
         BooleanQuery.Builder q = new BooleanQuery.Builder();
         q.add(new TermQuery(new Term(PROJECT, f.project())), BooleanClause.Occur.FILTER);
         addTerm(q, AGENT, f.agent());
-        addTerm(q, USER, f.user());
-        addTerm(q, SESSION, f.session());
+        addTerms(q, USER, f.users());
+        addTerms(q, SESSION, f.sessions());
         addTerms(q, KIND, f.kinds());
         addTerms(q, STATUS, f.statuses());
         if (f.validAt() != null) {

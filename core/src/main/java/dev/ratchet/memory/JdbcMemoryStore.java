@@ -1,0 +1,868 @@
+package dev.ratchet.memory;
+
+import static dev.ratchet.common.Times.instant;
+import static dev.ratchet.common.Times.nanos;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.ratchet.common.BadInputException;
+import dev.ratchet.common.FieldError;
+import dev.ratchet.common.Hashing;
+import dev.ratchet.common.Ids;
+import dev.ratchet.common.Json;
+import dev.ratchet.common.JsonText;
+import dev.ratchet.common.NotFoundException;
+import dev.ratchet.store.Database;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+/**
+ * {@link MemoryStore} over a {@link Database} (the record) and a {@link HybridIndex} (derived, rebuilt from
+ * the database whenever it disagrees with it).
+ *
+ * <p><b>Writes.</b> A batch is validated, then its texts are embedded in one {@link Embedder#embedAll} call
+ * before anything is written (the model is the slow part and must never run on the database's writer
+ * thread). Then, under one lock per store (so that merge and supersession decisions see every earlier write
+ * of this process), each write is classified against the database, the index and the earlier writes of the
+ * batch, and everything is committed in one {@link Database#write}; the index follows and is committed with
+ * a marker of the database state it reflects. One store per index directory and, for the decisions to be
+ * exact, one writing process per database.
+ *
+ * <p><b>Merging.</b> A write whose cosine to an active, valid item of the same scope (agent, user, session)
+ * and kind is at least {@link MemoryConfig#mergeThreshold} (and whose key is the same, or both have none)
+ * merges into that item: the item keeps its text, gains the write's provenance, and its {@code updatedAt}
+ * moves. The vector-only index search runs under the exact scope filter.
+ *
+ * <p><b>Supersession.</b> A write with a {@code key} equal to an active item's in the same scope replaces it
+ * unless text and value are the same (then it merges): the old item becomes {@code superseded}, valid until
+ * now, pointing at the new one; it stays in the database and leaves the index.
+ *
+ * <p><b>Capacity.</b> When an agent holds more than {@link MemoryConfig#capacityPerAgent} active items, the
+ * excess with the lowest {@code value * freshness} are marked {@code expired}, where {@code value =
+ * (successCount + 1) / (failureCount + 1) * ln(2 + timesRetrieved)} (items that helped and are used rank
+ * higher; the +1 and +2 make a new item's value ln 2, not 0) and {@code freshness = exp(-age / halfLife)} with
+ * the age since {@code updatedAt} (a merge refreshes an item). Ties go to the older id first.
+ *
+ * <p><b>Search.</b> The index's hybrid search under the scope filter (project, agent, user or shared,
+ * session or shared, kinds, status active, valid now); users and sessions are indexed as {@code "*"} when
+ * absent so that "this user's or everyone's" is one term filter. Each fused score is multiplied by a
+ * recency factor {@code (1 + w * freshness) / (1 + w)} (in (0, 1], so scores stay in [0, 1]). An item whose
+ * key equals the query comes first with score 1 and the {@link Signal#KEY} signal.
+ *
+ * <p><b>Index marker.</b> Each index commit stores the number of active items and the greatest {@code
+ * updated_ns} of the database; usage counters do not move {@code updated_ns}, so only content and status
+ * changes count. On opening, a missing or different marker (or another embedding model) rebuilds the index.
+ */
+public final class JdbcMemoryStore implements MemoryStore {
+
+    /** The value the index holds for an absent user or session: the item is shared by all of them. */
+    static final String SHARED = "*";
+
+    private static final String COLUMNS = """
+            project_id, id, agent, user_id, session_id, kind, text, key, value, provenance, valid_from_ns, valid_to_ns,
+            status, superseded_by, times_retrieved, success_count, failure_count, idempotency_key, created_ns, updated_ns""";
+    private static final String INSERT = "INSERT INTO memory_items (" + COLUMNS + """
+            ) VALUES (:project, :id, :agent, :user, :session, :kind, :text, :key, :value, :provenance, :validFrom,
+            :validTo, :status, :supersededBy, :timesRetrieved, :successCount, :failureCount, :idempotencyKey, :created,
+            :updated)""";
+    private static final String UPDATE = """
+            UPDATE memory_items SET provenance = :provenance, status = :status, valid_to_ns = :validTo,
+                superseded_by = :supersededBy, updated_ns = :updated
+            WHERE project_id = :project AND id = :id""";
+    /** Items of a search scope: the agent's, the user's or shared, the session's or shared, active and valid now. */
+    private static final String IN_SCOPE = """
+            project_id = :project AND agent = :agent AND status = 'active'
+            AND (user_id IS NULL OR user_id = :user) AND (session_id IS NULL OR session_id = :session)
+            AND valid_from_ns <= :now AND (valid_to_ns IS NULL OR valid_to_ns > :now)""";
+
+    private static final String MARK_ITEMS = "ratchet.memory.active_items";
+    private static final String MARK_UPDATED = "ratchet.memory.max_updated_ns";
+    private static final String MARK_MODEL = "ratchet.memory.model";
+
+    private static final int MAX_BATCH = 1_000;
+    private static final int MAX_SCOPE = 256;
+    private static final int CHUNK = 500;
+    private static final int REINDEX_BATCH = 256;
+
+    private final Database db;
+    private final Embedder embedder;
+    private final CachingEmbedder queryEmbedder;
+    private final HybridIndex index;
+    private final Clock clock;
+    private final MemoryConfig config;
+    private final ReentrantLock writeLock = new ReentrantLock();
+
+    /**
+     * Opens the store: the index in {@code indexDir} (created when missing) is rebuilt from the database when
+     * its marker disagrees with it.
+     */
+    public JdbcMemoryStore(Database db, Embedder embedder, Path indexDir, Clock clock, MemoryConfig config) {
+        this.db = Objects.requireNonNull(db, "db");
+        this.embedder = Objects.requireNonNull(embedder, "embedder");
+        this.queryEmbedder = embedder instanceof CachingEmbedder c ? c : new CachingEmbedder(embedder, 10_000);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.config = Objects.requireNonNull(config, "config");
+        this.index = HybridIndex.open(indexDir, embedder.dimension());
+        try {
+            if (!marker().equals(index.commitData())) {
+                reindex(null);
+            }
+        } catch (RuntimeException e) {
+            index.close();
+            throw e;
+        }
+    }
+
+    // --- write ---
+
+    private record Valid(MemoryWrite w, MemoryKind kind, Instant validTo) {
+    }
+
+    /** A new item of this batch and its vector. */
+    private record Created(MemoryItem item, float[] vector) {
+    }
+
+    @Override
+    public List<MemoryWriteResult> write(String project, List<MemoryWrite> batch) {
+        requireProject(project);
+        if (batch == null) {
+            throw new BadInputException("items", "required");
+        }
+        if (batch.size() > MAX_BATCH) {
+            throw new BadInputException("items", "at most " + MAX_BATCH + " per batch");
+        }
+        if (batch.isEmpty()) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        List<Valid> valid = validate(batch, now);
+        List<float[]> vectors = embedder.embedAll(valid.stream().map(v -> v.w().text()).toList());
+        writeLock.lock();
+        try {
+            return writeLocked(project, valid, vectors, now);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private static List<Valid> validate(List<MemoryWrite> batch, Instant now) {
+        List<FieldError> errors = new ArrayList<>();
+        List<Valid> out = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            MemoryWrite w = batch.get(i);
+            if (w == null) {
+                errors.add(new FieldError(i, "$", "missing item"));
+                continue;
+            }
+            int before = errors.size();
+            if (w.agent() == null || w.agent().isBlank()) {
+                errors.add(new FieldError(i, "agent", "required"));
+            } else if (w.agent().length() > MAX_SCOPE) {
+                errors.add(new FieldError(i, "agent", "at most " + MAX_SCOPE + " characters"));
+            }
+            checkOptional(errors, i, "user", w.user());
+            checkOptional(errors, i, "session", w.session());
+            checkOptional(errors, i, "idempotencyKey", w.idempotencyKey());
+            MemoryKind kind = null;
+            if (w.kind() == null) {
+                errors.add(new FieldError(i, "kind", "required; one of " + MemoryKind.names()));
+            } else {
+                kind = MemoryKind.parse(w.kind()).orElse(null);
+                if (kind == null) {
+                    errors.add(new FieldError(i, "kind", "unknown kind '" + w.kind() + "'; one of " + MemoryKind.names()));
+                }
+            }
+            if (w.text() == null || w.text().isBlank()) {
+                errors.add(new FieldError(i, "text", "required and must not be blank"));
+            } else if (w.text().length() > MemoryWrite.MAX_TEXT) {
+                errors.add(new FieldError(i, "text", "at most " + MemoryWrite.MAX_TEXT + " characters, got " + w.text().length()));
+            }
+            if (w.key() != null && (w.key().isBlank() || w.key().length() > MemoryWrite.MAX_KEY)) {
+                errors.add(new FieldError(i, "key", "must not be blank and at most " + MemoryWrite.MAX_KEY + " characters"));
+            }
+            Instant validTo = w.validTo();
+            if (w.ttl() != null && w.validTo() != null) {
+                errors.add(new FieldError(i, "ttl", "give ttl or validTo, not both"));
+            } else if (w.ttl() != null) {
+                if (w.ttl().isNegative() || w.ttl().isZero()) {
+                    errors.add(new FieldError(i, "ttl", "must be positive"));
+                } else {
+                    validTo = now.plus(w.ttl());
+                }
+            } else if (w.validTo() != null && !w.validTo().isAfter(now)) {
+                errors.add(new FieldError(i, "validTo", "must be in the future"));
+            }
+            if (errors.size() == before) {
+                out.add(new Valid(w, kind, validTo));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new BadInputException(errors);
+        }
+        return out;
+    }
+
+    private static void checkOptional(List<FieldError> errors, int i, String field, String value) {
+        if (value != null && (value.isBlank() || value.length() > MAX_SCOPE || value.equals(SHARED))) {
+            errors.add(new FieldError(i, field, "when given, 1 to " + MAX_SCOPE + " characters and not '" + SHARED + "'"));
+        }
+    }
+
+    private List<MemoryWriteResult> writeLocked(String project, List<Valid> batch, List<float[]> vectors, Instant now) {
+        List<MemoryWriteResult> results = new ArrayList<>();
+        Map<String, Created> created = new LinkedHashMap<>();
+        Map<String, MemoryItem> updated = new LinkedHashMap<>(); // existing items changed by this batch
+        Map<String, String> idempotency = new HashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            Valid v = batch.get(i);
+            MemoryWrite w = v.w();
+            float[] vector = vectors.get(i);
+            if (w.idempotencyKey() != null) {
+                String seen = idempotency.get(w.idempotencyKey());
+                if (seen == null) {
+                    seen = idByIdempotencyKey(project, w.idempotencyKey()).orElse(null);
+                }
+                if (seen != null) {
+                    results.add(new MemoryWriteResult(seen, MemoryWriteResult.Action.DUPLICATE, null));
+                    continue;
+                }
+            }
+            MemoryItem target = null;
+            boolean supersede = false;
+            if (w.key() != null) {
+                target = activeByKey(project, w, created, updated);
+                supersede = target != null && !(target.text().equals(w.text()) && Objects.equals(target.value(), w.value())
+                        && target.kind() == v.kind());
+            }
+            if (target == null) {
+                target = nearDuplicate(project, v, vector, now, created, updated);
+            }
+            if (target != null && !supersede) {
+                MemoryItem merged = withProvenance(target, target.provenance().merge(w.provenance()), now);
+                put(merged, created, updated);
+                results.add(new MemoryWriteResult(target.id(), MemoryWriteResult.Action.MERGED, null));
+                remember(idempotency, w, target.id());
+                continue;
+            }
+            String id = Ids.newId(clock);
+            MemoryItem item = new MemoryItem(project, id, w.agent(), w.user(), w.session(), v.kind(), w.text(), w.key(),
+                    w.value(), w.provenance(), now, v.validTo(), MemoryStatus.ACTIVE, null, 0, 0, 0, w.idempotencyKey(),
+                    now, now);
+            created.put(id, new Created(item, vector));
+            remember(idempotency, w, id);
+            if (supersede) {
+                MemoryItem old = new MemoryItem(target.project(), target.id(), target.agent(), target.user(),
+                        target.session(), target.kind(), target.text(), target.key(), target.value(), target.provenance(),
+                        target.validFrom(), now, MemoryStatus.SUPERSEDED, id, target.timesRetrieved(),
+                        target.successCount(), target.failureCount(), target.idempotencyKey(), target.createdAt(), now);
+                put(old, created, updated);
+                results.add(new MemoryWriteResult(id, MemoryWriteResult.Action.SUPERSEDED, target.id()));
+            } else {
+                results.add(new MemoryWriteResult(id, MemoryWriteResult.Action.CREATED, null));
+            }
+        }
+        persist(created.values(), updated.values());
+        for (Created c : created.values()) {
+            if (c.item().status() == MemoryStatus.ACTIVE) {
+                index.upsert(document(c.item(), c.vector()));
+            }
+        }
+        for (MemoryItem u : updated.values()) {
+            if (u.status() != MemoryStatus.ACTIVE) {
+                index.delete(u.id());
+            }
+        }
+        Set<String> agents = batch.stream().map(v -> v.w().agent()).collect(Collectors.toCollection(TreeSet::new));
+        for (String agent : agents) {
+            prune(project, agent, now);
+        }
+        commitIndex();
+        return List.copyOf(results);
+    }
+
+    private static void remember(Map<String, String> idempotency, MemoryWrite w, String id) {
+        if (w.idempotencyKey() != null) {
+            idempotency.put(w.idempotencyKey(), id);
+        }
+    }
+
+    private static void put(MemoryItem item, Map<String, Created> created, Map<String, MemoryItem> updated) {
+        Created c = created.get(item.id());
+        if (c != null) {
+            created.put(item.id(), new Created(item, c.vector()));
+        } else {
+            updated.put(item.id(), item);
+        }
+    }
+
+    private static MemoryItem withProvenance(MemoryItem t, Provenance p, Instant now) {
+        return new MemoryItem(t.project(), t.id(), t.agent(), t.user(), t.session(), t.kind(), t.text(), t.key(),
+                t.value(), p, t.validFrom(), t.validTo(), t.status(), t.supersededBy(), t.timesRetrieved(),
+                t.successCount(), t.failureCount(), t.idempotencyKey(), t.createdAt(), now);
+    }
+
+    /** The current version of an item as this batch sees it: changed by the batch, created by it, or stored. */
+    private Optional<MemoryItem> current(String project, String id, Map<String, Created> created,
+            Map<String, MemoryItem> updated) {
+        if (created.containsKey(id)) {
+            return Optional.of(created.get(id).item());
+        }
+        if (updated.containsKey(id)) {
+            return Optional.of(updated.get(id));
+        }
+        return get(project, id);
+    }
+
+    private MemoryItem activeByKey(String project, MemoryWrite w, Map<String, Created> created,
+            Map<String, MemoryItem> updated) {
+        for (Created c : created.values()) {
+            MemoryItem it = c.item();
+            if (it.status() == MemoryStatus.ACTIVE && sameScope(it, w) && w.key().equals(it.key())) {
+                return it;
+            }
+        }
+        List<String> ids = db.read(h -> h.createQuery("""
+                        SELECT id FROM memory_items WHERE project_id = :project AND agent = :agent AND key = :key
+                        AND status = 'active' AND user_id IS NOT DISTINCT FROM :user
+                        AND session_id IS NOT DISTINCT FROM :session ORDER BY created_ns DESC, id DESC""")
+                .bind("project", project).bind("agent", w.agent()).bind("key", w.key())
+                .bind("user", w.user()).bind("session", w.session())
+                .mapTo(String.class).list());
+        for (String id : ids) {
+            MemoryItem it = current(project, id, created, updated).orElseThrow();
+            if (it.status() == MemoryStatus.ACTIVE) {
+                return it;
+            }
+        }
+        return null;
+    }
+
+    private static boolean sameScope(MemoryItem it, MemoryWrite w) {
+        return it.agent().equals(w.agent()) && Objects.equals(it.user(), w.user()) && Objects.equals(it.session(), w.session());
+    }
+
+    private MemoryItem nearDuplicate(String project, Valid v, float[] vector, Instant now, Map<String, Created> created,
+            Map<String, MemoryItem> updated) {
+        MemoryWrite w = v.w();
+        MemoryItem best = null;
+        double bestScore = config.mergeThreshold();
+        for (Created c : created.values()) {
+            MemoryItem it = c.item();
+            double cos = Vectors.dot(c.vector(), vector);
+            if (it.status() == MemoryStatus.ACTIVE && it.kind() == v.kind() && sameScope(it, w)
+                    && Objects.equals(it.key(), w.key()) && cos >= bestScore) {
+                best = it;
+                bestScore = cos;
+            }
+        }
+        IndexFilter filter = IndexFilter.project(project).withAgent(w.agent())
+                .withUser(w.user() == null ? SHARED : w.user())
+                .withSession(w.session() == null ? SHARED : w.session())
+                .withKinds(Set.of(v.kind().wire()))
+                .withStatuses(Set.of(MemoryStatus.ACTIVE.wire()))
+                .validAt(now);
+        List<IndexHit> hits = index.search(new SearchRequest(null, vector, filter, 5, 20, RetrievalMode.VECTOR_ONLY, 1.0));
+        for (IndexHit hit : hits) {
+            if (hit.vectorScore() == null || hit.vectorScore() < bestScore) {
+                continue;
+            }
+            MemoryItem it = current(project, hit.id(), created, updated).orElse(null);
+            if (it != null && it.status() == MemoryStatus.ACTIVE && Objects.equals(it.key(), w.key())) {
+                best = it;
+                bestScore = hit.vectorScore();
+            }
+        }
+        return best;
+    }
+
+    private void persist(Collection<Created> created, Collection<MemoryItem> updated) {
+        if (created.isEmpty() && updated.isEmpty()) {
+            return;
+        }
+        List<MemoryItem> inserts = created.stream().map(Created::item).toList();
+        List<MemoryItem> updates = List.copyOf(updated);
+        db.write(h -> {
+            if (!inserts.isEmpty()) {
+                PreparedBatch b = h.prepareBatch(INSERT);
+                for (MemoryItem it : inserts) {
+                    bindItem(b, it).add();
+                }
+                b.execute();
+            }
+            if (!updates.isEmpty()) {
+                PreparedBatch b = h.prepareBatch(UPDATE);
+                for (MemoryItem it : updates) {
+                    b.bind("project", it.project()).bind("id", it.id()).bind("provenance", Json.write(it.provenance()))
+                            .bind("status", it.status().wire()).bind("validTo", nanosOrNull(it.validTo()))
+                            .bind("supersededBy", it.supersededBy()).bind("updated", nanos(it.updatedAt())).add();
+                }
+                b.execute();
+            }
+            return null;
+        });
+    }
+
+    private static PreparedBatch bindItem(PreparedBatch b, MemoryItem it) {
+        return b.bind("project", it.project()).bind("id", it.id()).bind("agent", it.agent()).bind("user", it.user())
+                .bind("session", it.session()).bind("kind", it.kind().wire()).bind("text", it.text())
+                .bind("key", it.key()).bind("value", it.value() == null ? null : it.value().text())
+                .bind("provenance", Json.write(it.provenance())).bind("validFrom", nanos(it.validFrom()))
+                .bind("validTo", nanosOrNull(it.validTo())).bind("status", it.status().wire())
+                .bind("supersededBy", it.supersededBy()).bind("timesRetrieved", it.timesRetrieved())
+                .bind("successCount", it.successCount()).bind("failureCount", it.failureCount())
+                .bind("idempotencyKey", it.idempotencyKey()).bind("created", nanos(it.createdAt()))
+                .bind("updated", nanos(it.updatedAt()));
+    }
+
+    private static Long nanosOrNull(Instant t) {
+        return t == null ? null : nanos(t);
+    }
+
+    /** Expires the agent's lowest-ranked active items beyond its capacity; see the class comment for the rank. */
+    private void prune(String project, String agent, Instant now) {
+        long active = db.read(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM memory_items WHERE project_id = :project AND agent = :agent AND status = 'active'")
+                .bind("project", project).bind("agent", agent).mapTo(Long.class).one());
+        if (active <= config.capacityPerAgent()) {
+            return;
+        }
+        record Ranked(String id, double rank) {
+        }
+        List<Ranked> ranked = db.read(h -> h.createQuery("""
+                        SELECT id, times_retrieved, success_count, failure_count, updated_ns FROM memory_items
+                        WHERE project_id = :project AND agent = :agent AND status = 'active'""")
+                .bind("project", project).bind("agent", agent)
+                .map((rs, ctx) -> new Ranked(rs.getString("id"), rank(rs.getLong("success_count"),
+                        rs.getLong("failure_count"), rs.getLong("times_retrieved"),
+                        instant(rs.getLong("updated_ns")), now)))
+                .list());
+        List<String> expire = ranked.stream()
+                .sorted(Comparator.comparingDouble(Ranked::rank).thenComparing(Ranked::id))
+                .limit(active - config.capacityPerAgent())
+                .map(Ranked::id)
+                .toList();
+        long nowNs = nanos(now);
+        db.write(h -> {
+            for (List<String> chunk : chunks(expire)) {
+                h.createUpdate("UPDATE memory_items SET status = 'expired', updated_ns = :now"
+                                + " WHERE project_id = :project AND id IN (<ids>)")
+                        .bind("now", nowNs).bind("project", project).bindList("ids", chunk).execute();
+            }
+            return null;
+        });
+        expire.forEach(index::delete);
+    }
+
+    /** {@code value * freshness}: see the class comment. */
+    double rank(long success, long failure, long retrieved, Instant updatedAt, Instant now) {
+        double value = (success + 1.0) / (failure + 1.0) * Math.log(2.0 + retrieved);
+        return value * freshness(updatedAt, now);
+    }
+
+    private double freshness(Instant updatedAt, Instant now) {
+        double age = Math.max(0, Duration.between(updatedAt, now).toNanos());
+        return Math.exp(-age / config.halfLife().toNanos());
+    }
+
+    // --- search ---
+
+    @Override
+    public List<MemoryHit> search(String project, MemorySearch s) {
+        requireProject(project);
+        validate(s);
+        Instant now = clock.instant();
+        float[] vector = queryEmbedder.embed(s.query());
+        Set<String> kinds = s.kinds().stream().map(MemoryKind::wire).collect(Collectors.toSet());
+        IndexFilter filter = IndexFilter.project(project).withAgent(s.agent())
+                .withUsers(scope(s.user()))
+                .withSessions(scope(s.session()))
+                .withKinds(kinds)
+                .withStatuses(Set.of(MemoryStatus.ACTIVE.wire()))
+                .validAt(now);
+        int pool = Math.max(50, 5 * s.k());
+        List<IndexHit> hits = index.search(SearchRequest.hybrid(s.query(), vector, filter, pool, pool));
+        Map<String, MemoryItem> items = load(project, hits.stream().map(IndexHit::id).toList());
+
+        List<MemoryHit> keyed = new ArrayList<>();
+        Map<String, IndexHit> byId = new HashMap<>();
+        hits.forEach(h -> byId.put(h.id(), h));
+        for (MemoryItem it : byKey(project, s, now)) {
+            if (kinds.isEmpty() || kinds.contains(it.kind().wire())) {
+                Set<Signal> signals = EnumSet.of(Signal.KEY);
+                IndexHit h = byId.get(it.id());
+                if (h != null) {
+                    signals.addAll(h.signals());
+                }
+                keyed.add(new MemoryHit(it, 1.0, signals));
+            }
+        }
+        Set<String> keyedIds = keyed.stream().map(h -> h.item().id()).collect(Collectors.toSet());
+        List<MemoryHit> ranked = new ArrayList<>();
+        double w = config.recencyWeight();
+        for (IndexHit h : hits) {
+            MemoryItem it = items.get(h.id());
+            if (it == null || keyedIds.contains(h.id()) || it.status() != MemoryStatus.ACTIVE) {
+                continue; // an index a moment behind the database: the database wins
+            }
+            double score = h.score() * (1 + w * freshness(it.updatedAt(), now)) / (1 + w);
+            ranked.add(new MemoryHit(it, score, h.signals()));
+        }
+        ranked.sort(Comparator.comparingDouble(MemoryHit::score).reversed().thenComparing(h -> h.item().id()));
+        List<MemoryHit> out = new ArrayList<>(keyed);
+        out.addAll(ranked);
+        List<MemoryHit> result = out.stream()
+                .filter(h -> s.minScore() == null || h.score() >= s.minScore())
+                .limit(s.k())
+                .toList();
+        countRetrievals(project, result.stream().map(h -> h.item().id()).toList());
+        return result;
+    }
+
+    private static Set<String> scope(String value) {
+        return value == null ? Set.of(SHARED) : Set.of(value, SHARED);
+    }
+
+    private static void validate(MemorySearch s) {
+        if (s == null) {
+            throw new BadInputException("search", "required");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        if (s.query() == null || s.query().isBlank()) {
+            errors.add(FieldError.of("query", "required and must not be blank"));
+        } else if (s.query().length() > MemoryWrite.MAX_TEXT) {
+            errors.add(FieldError.of("query", "at most " + MemoryWrite.MAX_TEXT + " characters"));
+        }
+        if (s.agent() == null || s.agent().isBlank()) {
+            errors.add(FieldError.of("agent", "required"));
+        }
+        if (s.k() < 1 || s.k() > MemorySearch.MAX_K) {
+            errors.add(FieldError.of("k", "must be between 1 and " + MemorySearch.MAX_K + ", got " + s.k()));
+        }
+        if (s.minScore() != null && !(s.minScore() >= 0 && s.minScore() <= 1)) {
+            errors.add(FieldError.of("minScore", "must be between 0 and 1"));
+        }
+        if (!errors.isEmpty()) {
+            throw new BadInputException(errors);
+        }
+    }
+
+    private List<MemoryItem> byKey(String project, MemorySearch s, Instant now) {
+        String key = s.query().strip();
+        if (key.isEmpty() || key.length() > MemoryWrite.MAX_KEY) {
+            return List.of();
+        }
+        return db.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM memory_items WHERE " + IN_SCOPE
+                        + " AND key = :key ORDER BY updated_ns DESC, id")
+                .bind("project", project).bind("agent", s.agent()).bind("user", s.user())
+                .bind("session", s.session()).bind("now", nanos(now)).bind("key", key)
+                .map((rs, ctx) -> readItem(rs)).list());
+    }
+
+    private void countRetrievals(String project, List<String> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        db.write(h -> {
+            h.createUpdate("UPDATE memory_items SET times_retrieved = times_retrieved + 1"
+                            + " WHERE project_id = :project AND id IN (<ids>)")
+                    .bind("project", project).bindList("ids", ids).execute();
+            return null;
+        });
+    }
+
+    private Map<String, MemoryItem> load(String project, List<String> ids) {
+        Map<String, MemoryItem> out = new HashMap<>();
+        for (List<String> chunk : chunks(ids)) {
+            db.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM memory_items WHERE project_id = :project AND id IN (<ids>)")
+                    .bind("project", project).bindList("ids", chunk)
+                    .map((rs, ctx) -> readItem(rs)).list())
+                    .forEach(it -> out.put(it.id(), it));
+        }
+        return out;
+    }
+
+    // --- reads and usage ---
+
+    @Override
+    public Optional<MemoryItem> get(String project, String id) {
+        requireProject(project);
+        if (id == null) {
+            return Optional.empty();
+        }
+        return db.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM memory_items WHERE project_id = :project AND id = :id")
+                .bind("project", project).bind("id", id).map((rs, ctx) -> readItem(rs)).findOne());
+    }
+
+    @Override
+    public List<MemoryItem> list(String project, String agent, MemoryStatus status, int limit) {
+        requireProject(project);
+        if (agent == null || agent.isBlank()) {
+            throw new BadInputException("agent", "required");
+        }
+        if (limit < 1 || limit > 1_000) {
+            throw new BadInputException("limit", "must be between 1 and 1000");
+        }
+        return db.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM memory_items WHERE project_id = :project"
+                        + " AND agent = :agent" + (status == null ? "" : " AND status = :status")
+                        + " ORDER BY created_ns DESC, id DESC LIMIT :limit")
+                .bind("project", project).bind("agent", agent).bind("status", status == null ? null : status.wire())
+                .bind("limit", limit).map((rs, ctx) -> readItem(rs)).list());
+    }
+
+    /** {@inheritDoc} Does not move {@code updatedAt}: usage is not a change of content. */
+    @Override
+    public void recordUsage(String project, Collection<String> itemIds, boolean success) {
+        requireProject(project);
+        if (itemIds == null || itemIds.isEmpty()) {
+            return;
+        }
+        String column = success ? "success_count" : "failure_count";
+        List<String> ids = List.copyOf(new LinkedHashSet<>(itemIds));
+        db.write(h -> {
+            for (List<String> chunk : chunks(ids)) {
+                h.createUpdate("UPDATE memory_items SET " + column + " = " + column + " + 1"
+                                + " WHERE project_id = :project AND id IN (<ids>)")
+                        .bind("project", project).bindList("ids", chunk).execute();
+            }
+            return null;
+        });
+    }
+
+    // --- index maintenance ---
+
+    /**
+     * {@inheritDoc} Re-embeds the texts of the active items (the same text gives the same vector, so the
+     * rebuilt index ranks as the old one did) and commits the index with a fresh marker.
+     */
+    @Override
+    public void reindex(String project) {
+        writeLock.lock();
+        try {
+            if (project == null) {
+                index.deleteAll();
+            } else {
+                index.deleteProject(project);
+            }
+            String sql = "SELECT " + COLUMNS + " FROM memory_items WHERE status = 'active'"
+                    + (project == null ? "" : " AND project_id = :project") + " ORDER BY project_id, id";
+            List<MemoryItem> items = db.read(h -> h.createQuery(sql).bind("project", project)
+                    .map((rs, ctx) -> readItem(rs)).list());
+            for (int from = 0; from < items.size(); from += REINDEX_BATCH) {
+                List<MemoryItem> part = items.subList(from, Math.min(items.size(), from + REINDEX_BATCH));
+                List<float[]> vectors = embedder.embedAll(part.stream().map(MemoryItem::text).toList());
+                for (int i = 0; i < part.size(); i++) {
+                    index.upsert(document(part.get(i), vectors.get(i)));
+                }
+            }
+            commitIndex();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private static IndexedDocument document(MemoryItem it, float[] vector) {
+        return new IndexedDocument(it.id(), it.project(), it.agent(), it.user() == null ? SHARED : it.user(),
+                it.session() == null ? SHARED : it.session(), it.kind().wire(), it.status().wire(), it.text(), vector,
+                it.validFrom(), it.validTo());
+    }
+
+    private void commitIndex() {
+        index.commit(marker());
+    }
+
+    /** What the index must reflect: the number of active items, the last content change, the model. */
+    private Map<String, String> marker() {
+        long[] state = db.read(h -> h.createQuery("""
+                        SELECT (SELECT COUNT(*) FROM memory_items WHERE status = 'active') AS active,
+                               (SELECT MAX(updated_ns) FROM memory_items) AS updated""")
+                .map((rs, ctx) -> new long[] {rs.getLong("active"), rs.getLong("updated")}).one());
+        return Map.of(MARK_ITEMS, Long.toString(state[0]), MARK_UPDATED, Long.toString(state[1]),
+                MARK_MODEL, embedder.model());
+    }
+
+    // --- snapshots ---
+
+    @Override
+    public MemorySnapshot snapshot(String project, String agent, String user, String session) {
+        requireProject(project);
+        if (agent == null || agent.isBlank()) {
+            throw new BadInputException("agent", "required");
+        }
+        Instant now = clock.instant();
+        List<MemoryItem> items = db.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM memory_items WHERE " + IN_SCOPE
+                        + " ORDER BY id")
+                .bind("project", project).bind("agent", agent).bind("user", user).bind("session", session)
+                .bind("now", nanos(now)).map((rs, ctx) -> readItem(rs)).list());
+        TreeMap<String, String> hashes = new TreeMap<>();
+        items.forEach(it -> hashes.put(it.id(), itemHash(it)));
+        StringBuilder content = new StringBuilder();
+        hashes.forEach((id, hash) -> content.append(id).append(' ').append(hash).append('\n'));
+        String contentHash = Hashing.sha256Hex(content.toString());
+        String id = "snap_" + Hashing.sha256Hex(String.join("\n", project, agent, Objects.toString(user, ""),
+                Objects.toString(session, ""), contentHash)).substring(0, 32);
+        long nowNs = nanos(now);
+        db.write(h -> {
+            int inserted = h.createUpdate("""
+                            INSERT INTO memory_snapshots (project_id, id, agent, user_id, session_id, created_ns, item_count,
+                                content_hash)
+                            VALUES (:project, :id, :agent, :user, :session, :created, :count, :hash)
+                            ON CONFLICT DO NOTHING""")
+                    .bind("project", project).bind("id", id).bind("agent", agent).bind("user", user)
+                    .bind("session", session).bind("created", nowNs).bind("count", hashes.size())
+                    .bind("hash", contentHash).execute();
+            if (inserted > 0 && !hashes.isEmpty()) {
+                PreparedBatch b = h.prepareBatch("INSERT INTO memory_snapshot_items (project_id, snapshot_id, item_id,"
+                        + " item_hash) VALUES (:project, :snapshot, :item, :hash)");
+                hashes.forEach((item, hash) -> b.bind("project", project).bind("snapshot", id).bind("item", item)
+                        .bind("hash", hash).add());
+                b.execute();
+            }
+            return null;
+        });
+        return db.read(h -> h.createQuery("""
+                        SELECT id, agent, user_id, session_id, created_ns, item_count, content_hash FROM memory_snapshots
+                        WHERE project_id = :project AND id = :id""")
+                .bind("project", project).bind("id", id)
+                .map((rs, ctx) -> new MemorySnapshot(project, rs.getString("id"), rs.getString("agent"),
+                        rs.getString("user_id"), rs.getString("session_id"), instant(rs.getLong("created_ns")),
+                        rs.getInt("item_count"), rs.getString("content_hash")))
+                .one());
+    }
+
+    /** The hash of what a snapshot pins of an item: everything a search could serve of it. */
+    private static String itemHash(MemoryItem it) {
+        return Hashing.sha256Hex(Json.write(Arrays.asList(it.id(), it.agent(), it.user(), it.session(), it.kind().wire(),
+                it.text(), it.key(), it.value() == null ? null : it.value().text(), it.provenance(),
+                nanosOrNull(it.validFrom()), nanosOrNull(it.validTo()), it.status().wire())));
+    }
+
+    @Override
+    public MemoryDiff diff(String project, String a, String b) {
+        requireProject(project);
+        Map<String, String> left = snapshotItems(project, a);
+        Map<String, String> right = snapshotItems(project, b);
+        List<String> added = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        for (Map.Entry<String, String> e : right.entrySet()) {
+            String before = left.get(e.getKey());
+            if (before == null) {
+                added.add(e.getKey());
+            } else if (!before.equals(e.getValue())) {
+                changed.add(e.getKey());
+            }
+        }
+        for (String id : left.keySet()) {
+            if (!right.containsKey(id)) {
+                removed.add(id);
+            }
+        }
+        return new MemoryDiff(added, removed, changed);
+    }
+
+    private Map<String, String> snapshotItems(String project, String snapshotId) {
+        return db.read(h -> {
+            boolean exists = h.createQuery("SELECT COUNT(*) FROM memory_snapshots WHERE project_id = :project AND id = :id")
+                    .bind("project", project).bind("id", snapshotId).mapTo(Long.class).one() > 0;
+            if (!exists) {
+                throw new NotFoundException("memory snapshot", snapshotId);
+            }
+            Map<String, String> out = new TreeMap<>();
+            h.createQuery("SELECT item_id, item_hash FROM memory_snapshot_items WHERE project_id = :project"
+                            + " AND snapshot_id = :id")
+                    .bind("project", project).bind("id", snapshotId)
+                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                    .forEach(e -> out.put(e.getKey(), e.getValue()));
+            return out;
+        });
+    }
+
+    /** Commits the index (with its marker) and closes it. */
+    @Override
+    public void close() {
+        try {
+            commitIndex();
+        } finally {
+            index.close();
+        }
+    }
+
+    // --- helpers ---
+
+    private static void requireProject(String project) {
+        if (project == null || project.isBlank()) {
+            throw new BadInputException("project", "required");
+        }
+    }
+
+    private static MemoryItem readItem(ResultSet rs) throws SQLException {
+        long validTo = rs.getLong("valid_to_ns");
+        boolean noValidTo = rs.wasNull();
+        String value = rs.getString("value");
+        return new MemoryItem(
+                rs.getString("project_id"),
+                rs.getString("id"),
+                rs.getString("agent"),
+                rs.getString("user_id"),
+                rs.getString("session_id"),
+                MemoryKind.parse(rs.getString("kind")).orElseThrow(),
+                rs.getString("text"),
+                rs.getString("key"),
+                JsonText.ofValid(value),
+                readProvenance(rs.getString("provenance")),
+                instant(rs.getLong("valid_from_ns")),
+                noValidTo ? null : instant(validTo),
+                MemoryStatus.parse(rs.getString("status")).orElseThrow(),
+                rs.getString("superseded_by"),
+                rs.getLong("times_retrieved"),
+                rs.getLong("success_count"),
+                rs.getLong("failure_count"),
+                rs.getString("idempotency_key"),
+                instant(rs.getLong("created_ns")),
+                instant(rs.getLong("updated_ns")));
+    }
+
+    private static Provenance readProvenance(String json) {
+        try {
+            return Json.MAPPER.readValue(json, Provenance.class);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Optional<String> idByIdempotencyKey(String project, String key) {
+        return db.read(h -> h.createQuery(
+                        "SELECT id FROM memory_items WHERE project_id = :project AND idempotency_key = :key")
+                .bind("project", project).bind("key", key).mapTo(String.class).findOne());
+    }
+
+    private static <T> List<List<T>> chunks(List<T> list) {
+        List<List<T>> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i += CHUNK) {
+            out.add(list.subList(i, Math.min(list.size(), i + CHUNK)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.ratchet.memory;
+
+import dev.ratchet.common.BadInputException;
+import java.time.Duration;
+
+/**
+ * Tuning of a {@link JdbcMemoryStore}.
+ *
+ * @param mergeThreshold cosine at or above which a new item of the same scope and kind is a near-duplicate
+ *     of an active one and merges into it (0 to 1; default 0.92)
+ * @param capacityPerAgent active items an agent (within a project) may hold; beyond it the lowest-ranked are
+ *     expired (default 10,000)
+ * @param halfLife the time scale of freshness, {@code exp(-age / halfLife)}, used by pruning and by the
+ *     recency factor of search (default 30 days)
+ * @param recencyWeight how much freshness lifts a search score: {@code score * (1 + w * freshness) / (1 + w)}
+ *     (0 turns it off; default 0.1)
+ */
+public record MemoryConfig(double mergeThreshold, int capacityPerAgent, Duration halfLife, double recencyWeight) {
+
+    public MemoryConfig {
+        if (!(mergeThreshold > 0 && mergeThreshold <= 1)) {
+            throw new BadInputException("mergeThreshold", "must be above 0 and at most 1");
+        }
+        if (capacityPerAgent < 1) {
+            throw new BadInputException("capacityPerAgent", "must be at least 1");
+        }
+        if (halfLife == null || halfLife.isNegative() || halfLife.isZero()) {
+            throw new BadInputException("halfLife", "must be positive");
+        }
+        if (!(recencyWeight >= 0 && recencyWeight <= 10)) {
+            throw new BadInputException("recencyWeight", "must be between 0 and 10");
+        }
+    }
+
+    public static MemoryConfig defaults() {
+        return new MemoryConfig(0.92, 10_000, Duration.ofDays(30), 0.1);
+    }
+
+    public MemoryConfig withCapacityPerAgent(int capacity) {
+        return new MemoryConfig(mergeThreshold, capacity, halfLife, recencyWeight);
+    }
+}

@@ -1,0 +1,277 @@
+package dev.ratchet.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.ratchet.common.BadInputException;
+import dev.ratchet.common.FieldError;
+import dev.ratchet.common.JsonText;
+import dev.ratchet.store.Database;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every {@link MemoryStore} must do, on the real bge model and a real Lucene index in a temporary folder.
+ * Each engine extends this class and says how to open a fresh, empty database.
+ */
+public abstract class MemoryStoreContract {
+
+    /** Loading the model is the slow part: one instance for every test of the JVM. */
+    static final Embedder BGE = new BgeSmallEmbedder();
+    private static final String P = "acme";
+    private static final String AGENT = "support-bot";
+
+    /** A clock the test moves by hand. */
+    static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-11-21T12:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    @TempDir
+    Path indexDir;
+
+    private final MutableClock clock = new MutableClock();
+    private Database db;
+    private JdbcMemoryStore store;
+
+    protected abstract Database openDatabase() throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        db = openDatabase();
+        store = newStore(MemoryConfig.defaults());
+    }
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private JdbcMemoryStore newStore(MemoryConfig config) {
+        return new JdbcMemoryStore(db, BGE, indexDir.resolve("memory"), clock, config);
+    }
+
+    private static MemoryWrite fact(String text) {
+        return MemoryWrite.of(AGENT, MemoryKind.FACT, text);
+    }
+
+    private String writeOne(MemoryWrite w) {
+        return store.write(P, List.of(w)).get(0).id();
+    }
+
+    private List<String> searchIds(String project, MemorySearch s) {
+        return store.search(project, s).stream().map(h -> h.item().id()).toList();
+    }
+
+    private List<String> searchIds(String query) {
+        return searchIds(P, MemorySearch.of(AGENT, query, 10));
+    }
+
+    @Test
+    void write_sameKeyNewValue_supersedesAndKeepsHistory() {
+        String old = writeOne(MemoryWrite.of(AGENT, MemoryKind.PREFERENCE, "The customer's preferred language is French.")
+                .withKey("preferred_language", JsonText.ofValid("\"fr\"")));
+        clock.advance(Duration.ofMinutes(1));
+        List<MemoryWriteResult> r = store.write(P, List.of(MemoryWrite.of(AGENT, MemoryKind.PREFERENCE,
+                "The customer's preferred language is German.").withKey("preferred_language", JsonText.ofValid("\"de\""))));
+
+        assertThat(r.get(0).action()).isEqualTo(MemoryWriteResult.Action.SUPERSEDED);
+        assertThat(r.get(0).supersededId()).isEqualTo(old);
+        String fresh = r.get(0).id();
+        MemoryItem history = store.get(P, old).orElseThrow();
+        assertThat(history.status()).isEqualTo(MemoryStatus.SUPERSEDED);
+        assertThat(history.supersededBy()).isEqualTo(fresh);
+        assertThat(history.validTo()).isEqualTo(clock.instant());
+        assertThat(searchIds("which language does the customer prefer")).containsExactly(fresh);
+        List<MemoryHit> byKey = store.search(P, MemorySearch.of(AGENT, "preferred_language", 5));
+        assertThat(byKey.get(0).item().id()).isEqualTo(fresh);
+        assertThat(byKey.get(0).signals()).contains(Signal.KEY);
+    }
+
+    @Test
+    void write_paraphrase_mergesIntoOneItemWithBothProvenances() {
+        String first = writeOne(fact("The customer prefers to be contacted by email.").withProvenance(Provenance.ofTraces("t-1")));
+        clock.advance(Duration.ofMinutes(1));
+        List<MemoryWriteResult> r = store.write(P, List.of(
+                fact("The customer prefers being contacted by e-mail.").withProvenance(Provenance.ofTraces("t-2")),
+                fact("Refunds above 500 euros need approval from a team lead.")));
+
+        assertThat(r.get(0).action()).isEqualTo(MemoryWriteResult.Action.MERGED);
+        assertThat(r.get(0).id()).isEqualTo(first);
+        assertThat(r.get(1).action()).isEqualTo(MemoryWriteResult.Action.CREATED);
+        assertThat(store.list(P, AGENT, MemoryStatus.ACTIVE, 100)).hasSize(2);
+        MemoryItem merged = store.get(P, first).orElseThrow();
+        assertThat(merged.provenance().traceIds()).containsExactly("t-1", "t-2");
+        assertThat(merged.updatedAt()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void search_expiredItem_isNotReturned() {
+        String shortLived = writeOne(fact("The office is closed on Friday for maintenance.").withTtl(Duration.ofHours(1)));
+        String lasting = writeOne(fact("The office opens at nine in the morning."));
+        assertThat(searchIds("when is the office open")).containsExactlyInAnyOrder(shortLived, lasting);
+
+        clock.advance(Duration.ofHours(2));
+
+        assertThat(searchIds("when is the office open")).containsExactly(lasting);
+        assertThat(searchIds(P, MemorySearch.of(AGENT, "office closed Friday maintenance", 10))).doesNotContain(shortLived);
+    }
+
+    @Test
+    void search_neverLeaksAcrossAgentsUsersOrProjects() {
+        String shared = writeOne(fact("Invoices are sent on the first day of each month."));
+        String alice = writeOne(fact("Alice wants her invoices sent to her accounting team.").withUser("alice"));
+        String bob = writeOne(fact("Bob wants his invoices printed and mailed.").withUser("bob"));
+        String session = writeOne(fact("In this conversation the invoice number is 4471.").withUser("alice").withSession("s-1"));
+        String other = store.write(P, List.of(MemoryWrite.of("sales-bot", MemoryKind.FACT, "Invoices for leads go to sales.")))
+                .get(0).id();
+        String otherProject = store.write("globex", List.of(fact("Invoices at globex are quarterly."))).get(0).id();
+
+        String q = "invoices";
+        assertThat(searchIds(P, MemorySearch.of(AGENT, q, 10))).containsExactly(shared);
+        assertThat(searchIds(P, MemorySearch.of(AGENT, q, 10).withUser("alice"))).containsExactlyInAnyOrder(shared, alice);
+        assertThat(searchIds(P, MemorySearch.of(AGENT, q, 10).withUser("alice").withSession("s-1")))
+                .containsExactlyInAnyOrder(shared, alice, session);
+        assertThat(searchIds(P, MemorySearch.of(AGENT, q, 10).withUser("bob").withSession("s-1")))
+                .containsExactlyInAnyOrder(shared, bob);
+        assertThat(searchIds(P, MemorySearch.of("sales-bot", q, 10))).containsExactly(other);
+        assertThat(searchIds("globex", MemorySearch.of(AGENT, q, 10))).containsExactly(otherProject);
+        assertThat(searchIds("initech", MemorySearch.of(AGENT, q, 10))).isEmpty();
+    }
+
+    @Test
+    void reindex_fromDatabase_givesSameResults() {
+        store.write(P, List.of(
+                fact("The billing system runs its nightly batch at 02:00 UTC."),
+                fact("Passwords must be rotated every ninety days."),
+                fact("Use the staging cluster for load tests, never production."),
+                fact("Customer complaints about late deliveries go to logistics.")));
+        List<String> queries = List.of("when does billing run", "password policy", "where to run load tests");
+        List<List<String>> before = queries.stream().map(this::searchIds).toList();
+
+        store.reindex(P);
+        assertThat(queries.stream().map(this::searchIds).toList()).isEqualTo(before);
+
+        store.reindex(null);
+        assertThat(queries.stream().map(this::searchIds).toList()).isEqualTo(before);
+
+        // A store opened on an empty index folder rebuilds it from the database.
+        store.close();
+        store = new JdbcMemoryStore(db, BGE, indexDir.resolve("fresh"), clock, MemoryConfig.defaults());
+        assertThat(queries.stream().map(this::searchIds).toList()).isEqualTo(before);
+    }
+
+    @Test
+    void write_sameIdempotencyKeyTwice_storesOnce() {
+        MemoryWrite w = fact("The warehouse ships orders twice a day.").withIdempotencyKey("k-1");
+        String id = writeOne(w);
+        List<MemoryWriteResult> again = store.write(P, List.of(w, fact("A different text entirely about cats.").withIdempotencyKey("k-1")));
+
+        assertThat(again).extracting(MemoryWriteResult::id).containsExactly(id, id);
+        assertThat(again).extracting(MemoryWriteResult::action)
+                .containsOnly(MemoryWriteResult.Action.DUPLICATE);
+        assertThat(store.list(P, AGENT, null, 100)).hasSize(1);
+    }
+
+    @Test
+    void write_overCapacity_expiresLowestValueItems() {
+        store.close();
+        store = newStore(MemoryConfig.defaults().withCapacityPerAgent(3));
+        List<String> ids = store.write(P, List.of(
+                fact("The cafeteria serves lunch from noon."),
+                fact("Passwords must be rotated every ninety days."),
+                fact("The weekly sync with the design team is on Tuesdays."))).stream().map(MemoryWriteResult::id).toList();
+        store.recordUsage(P, List.of(ids.get(0), ids.get(1)), true);
+        clock.advance(Duration.ofDays(1));
+
+        String fresh = writeOne(fact("Ledger entry for account QX7731B was corrected after the audit."));
+
+        assertThat(store.get(P, ids.get(2)).orElseThrow().status()).isEqualTo(MemoryStatus.EXPIRED);
+        assertThat(store.list(P, AGENT, MemoryStatus.ACTIVE, 10)).extracting(MemoryItem::id)
+                .containsExactlyInAnyOrder(ids.get(0), ids.get(1), fresh);
+        assertThat(searchIds("design team weekly sync")).doesNotContain(ids.get(2));
+    }
+
+    @Test
+    void snapshot_sameStateSameId_diffListsChanges() {
+        String a = writeOne(fact("The support line is open on weekdays."));
+        String keyed = writeOne(fact("The escalation contact is Dana.").withKey("escalation_contact", null));
+        MemorySnapshot s1 = store.snapshot(P, AGENT, null, null);
+        clock.advance(Duration.ofMinutes(1));
+        MemorySnapshot again = store.snapshot(P, AGENT, null, null);
+        assertThat(again).isEqualTo(s1);
+        assertThat(s1.itemCount()).isEqualTo(2);
+
+        String added = writeOne(fact("Refunds above 500 euros need approval from a team lead."));
+        List<MemoryWriteResult> sup = store.write(P, List.of(fact("The escalation contact is Lee.")
+                .withKey("escalation_contact", null)));
+        store.write(P, List.of(fact("The support line is open on weekdays!").withProvenance(Provenance.ofTraces("t-9"))));
+        MemorySnapshot s2 = store.snapshot(P, AGENT, null, null);
+
+        assertThat(s2.id()).isNotEqualTo(s1.id());
+        MemoryDiff d = store.diff(P, s1.id(), s2.id());
+        assertThat(d.added()).containsExactlyInAnyOrder(added, sup.get(0).id());
+        assertThat(d.removed()).containsExactly(keyed);
+        assertThat(d.changed()).containsExactly(a);
+        assertThat(store.diff(P, s2.id(), s2.id())).isEqualTo(new MemoryDiff(List.of(), List.of(), List.of()));
+    }
+
+    @Test
+    void badInput_isNamedAndChangesNothing() {
+        assertThat(fields(() -> store.write(P, List.of(fact("")))) ).containsExactly("0:text");
+        assertThat(fields(() -> store.write(P, List.of(fact("ok"), fact("x".repeat(8_001)))))).containsExactly("1:text");
+        assertThat(fields(() -> store.write(P, List.of(new MemoryWrite(AGENT, null, null, "rumour", "text", null, null,
+                null, null, null, null))))).containsExactly("0:kind");
+        assertThat(fields(() -> store.write(P, List.of(MemoryWrite.of(" ", MemoryKind.FACT, "text"))))).containsExactly("0:agent");
+        assertThat(fields(() -> store.write(P, List.of(fact("text").withKey("k".repeat(257), null))))).containsExactly("0:key");
+        assertThat(fields(() -> store.write(P, List.of(fact("text").withTtl(Duration.ofSeconds(-1)))))).containsExactly("0:ttl");
+        assertThat(fields(() -> store.search(P, MemorySearch.of(AGENT, "q", 0)))).containsExactly("k");
+        assertThat(fields(() -> store.search(P, MemorySearch.of(AGENT, "q", 101)))).containsExactly("k");
+        assertThat(fields(() -> store.search(P, MemorySearch.of(null, "q", 5)))).containsExactly("agent");
+        assertThat(fields(() -> store.search(P, MemorySearch.of(AGENT, " ", 5)))).containsExactly("query");
+        assertThat(store.list(P, AGENT, null, 100)).isEmpty();
+    }
+
+    private static List<String> fields(Runnable r) {
+        BadInputException e = catchThrowableOfType(BadInputException.class, r::run);
+        assertThat(e).isNotNull();
+        return e.errors().stream().map(MemoryStoreContract::name).collect(Collectors.toList());
+    }
+
+    private static String name(FieldError f) {
+        return f.item() == null ? f.field() : f.item() + ":" + f.field();
+    }
+}
