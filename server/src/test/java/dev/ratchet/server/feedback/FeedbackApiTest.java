@@ -258,6 +258,21 @@ class FeedbackApiTest {
     }
 
     @Test
+    void reviewEndpoints_badInput_isRefusedNamingTheField() {
+        assertThat(server.get("/api/v1/review/items?status=pending", KEY).json().path("errors").get(0).path("field").asText())
+                .isEqualTo("status");
+        assertThat(server.get("/api/v1/review/items?limit=0", KEY).json().path("errors").get(0).path("field").asText())
+                .isEqualTo("limit");
+        assertThat(server.get("/api/v1/review/items/nope", KEY).status()).isEqualTo(404);
+        assertThat(server.post("/api/v1/review/nope/skip", KEY, "{\"annotator\":\"a\"}").status()).isEqualTo(404);
+        assertThat(server.post("/api/v1/review/nope/skip", KEY, "{}").json().path("errors").get(0).path("field").asText())
+                .isEqualTo("annotator");
+        assertThat(server.post("/api/v1/review/nope/label", KEY, "{\"annotator\":\"a\",\"verdict\":\"success\",\"mood\":1}")
+                .json().path("errors").get(0).path("field").asText()).isEqualTo("mood");
+        assertThat(server.get("/api/v1/review/items?status=open", KEY).status()).isEqualTo(200);
+    }
+
+    @Test
     void verifiers_runAfterIngest_andRecordAutomatedFeedback() throws InterruptedException {
         Response put = put("/api/v1/settings/verifiers", """
                 {"verifiers":[{"name":"mentions-card","type":"regex","pattern":"(?i)card"},
