@@ -9,6 +9,10 @@ import dev.ratchet.feedback.JdbcReviewQueue;
 import dev.ratchet.feedback.ProjectSettings;
 import dev.ratchet.feedback.ReviewQueue;
 import dev.ratchet.feedback.VerifierRunner;
+import dev.ratchet.memory.JdbcMemoryStore;
+import dev.ratchet.memory.LazyEmbedder;
+import dev.ratchet.memory.MemoryConfig;
+import dev.ratchet.memory.MemoryStore;
 import dev.ratchet.project.FeedbackTokens;
 import dev.ratchet.project.ApiKey;
 import dev.ratchet.project.ProjectStore;
@@ -17,6 +21,7 @@ import dev.ratchet.server.http.Auth;
 import dev.ratchet.server.http.HttpError;
 import dev.ratchet.server.http.FeedbackRoutes;
 import dev.ratchet.server.http.IngestGate;
+import dev.ratchet.server.http.MemoryRoutes;
 import dev.ratchet.server.http.ProjectRoutes;
 import dev.ratchet.server.http.ReviewRoutes;
 import dev.ratchet.server.http.SettingsRoutes;
@@ -56,13 +61,23 @@ public final class RatchetServer implements AutoCloseable {
     private final Javalin app;
     private final ApiKey bootstrapKey;
     private final VerifierRunner verifiers;
+    private final MemoryStore memory;
+    private final LazyEmbedder embedder;
 
-    private RatchetServer(ServerConfig config, Database db, Javalin app, ApiKey bootstrapKey, VerifierRunner verifiers) {
+    private RatchetServer(ServerConfig config, Database db, Javalin app, ApiKey bootstrapKey, VerifierRunner verifiers,
+            MemoryStore memory, LazyEmbedder embedder) {
         this.config = config;
         this.db = db;
         this.app = app;
         this.bootstrapKey = bootstrapKey;
         this.verifiers = verifiers;
+        this.memory = memory;
+        this.embedder = embedder;
+    }
+
+    /** Where the memory store keeps its search index: derived data, rebuilt from the database when stale. */
+    public static java.nio.file.Path memoryIndexDir(java.nio.file.Path dataDir) {
+        return dataDir.resolve("index").resolve("memory");
     }
 
     /**
@@ -77,6 +92,8 @@ public final class RatchetServer implements AutoCloseable {
         }
         Database db = config.dbUrl() == null ? Database.embedded(config.dataDir()) : Database.open(config.dbUrl());
         VerifierRunner verifiers = null;
+        MemoryStore memory = null;
+        LazyEmbedder embedder = null;
         try {
             Clock clock = config.clock();
             ProjectStore projects = new ProjectStore(db, clock);
@@ -85,15 +102,22 @@ public final class RatchetServer implements AutoCloseable {
             ProjectSettings settings = new ProjectSettings(db, clock);
             FeedbackStore feedback = new JdbcFeedbackStore(db, clock);
             verifiers = new VerifierRunner(settings, feedback, clock, VERIFIER_THREADS, VERIFIER_QUEUE);
+            // The model loads on the first embedding, so a server that never embeds never loads it.
+            embedder = LazyEmbedder.bgeSmall();
+            memory = new JdbcMemoryStore(db, embedder, memoryIndexDir(config.dataDir()), clock,
+                    MemoryConfig.defaults());
             Stores stores = new Stores(db, projects, new JdbcTraceStore(db, clock), feedback,
-                    new JdbcReviewQueue(db, settings, feedback, clock), verifiers, new FeedbackTokens(db, clock));
+                    new JdbcReviewQueue(db, settings, feedback, clock), verifiers, new FeedbackTokens(db, clock), memory);
             Javalin app = createApp(config, stores).start(config.host(), config.port());
-            RatchetServer server = new RatchetServer(config, db, app, created.orElse(null), verifiers);
+            RatchetServer server = new RatchetServer(config, db, app, created.orElse(null), verifiers, memory, embedder);
             Credentials.writeEndpoint(config.dataDir(), server.url());
             return server;
         } catch (RuntimeException e) {
             if (verifiers != null) {
                 verifiers.close();
+            }
+            if (memory != null) {
+                memory.close();
             }
             db.close();
             throw e;
@@ -102,7 +126,7 @@ public final class RatchetServer implements AutoCloseable {
 
     /** The capabilities one server wires to HTTP. */
     private record Stores(Database db, ProjectStore projects, TraceStore traces, FeedbackStore feedback,
-            ReviewQueue review, VerifierRunner verifiers, FeedbackTokens tokens) {
+            ReviewQueue review, VerifierRunner verifiers, FeedbackTokens tokens, MemoryStore memory) {
     }
 
     private static Javalin createApp(ServerConfig config, Stores s) {
@@ -117,6 +141,7 @@ public final class RatchetServer implements AutoCloseable {
         FeedbackRoutes feedbackRoutes = new FeedbackRoutes(s.feedback(), s.traces(), s.tokens(), after::feedback, clock);
         ReviewRoutes reviewRoutes = new ReviewRoutes(s.review(), clock);
         SettingsRoutes settingsRoutes = new SettingsRoutes(s.feedback(), s.review(), s.verifiers());
+        MemoryRoutes memoryRoutes = new MemoryRoutes(s.memory());
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.concurrency.useVirtualThreads = true;
@@ -149,6 +174,14 @@ public final class RatchetServer implements AutoCloseable {
             c.routes.post("/api/v1/review/{id}/label", reviewRoutes::label);
             c.routes.post("/api/v1/review/{id}/skip", reviewRoutes::skip);
             c.routes.get("/api/v1/review/agreement", reviewRoutes::agreement);
+
+            c.routes.post("/api/v1/memory", memoryRoutes::write);
+            c.routes.get("/api/v1/memory", memoryRoutes::list);
+            c.routes.post("/api/v1/memory/search", memoryRoutes::search);
+            c.routes.post("/api/v1/memory/reindex", memoryRoutes::reindex);
+            c.routes.post("/api/v1/memory/snapshots", memoryRoutes::snapshot);
+            c.routes.get("/api/v1/memory/snapshots/{a}/diff/{b}", memoryRoutes::diff);
+            c.routes.get("/api/v1/memory/{id}", memoryRoutes::get);
 
             c.routes.get("/api/v1/settings/outcome-rules", settingsRoutes::getOutcomeRules);
             c.routes.put("/api/v1/settings/outcome-rules", settingsRoutes::putOutcomeRules);
@@ -222,6 +255,11 @@ public final class RatchetServer implements AutoCloseable {
         verifiers.drain();
     }
 
+    /** Whether the embedding model has been loaded: only a memory write, search or reindex loads it. */
+    boolean embeddingModelLoaded() {
+        return embedder.loaded();
+    }
+
     public ServerConfig config() {
         return config;
     }
@@ -230,6 +268,10 @@ public final class RatchetServer implements AutoCloseable {
     public void close() {
         app.stop();
         verifiers.close();
-        db.close();
+        try {
+            memory.close();
+        } finally {
+            db.close();
+        }
     }
 }

@@ -54,7 +54,7 @@ class CliTest {
     void help_listsTheCommands() {
         Run r = ratchet("--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("serve", "traces", "feedback", "review", "projects", "bench");
+        assertThat(r.out()).contains("serve", "traces", "feedback", "review", "memory", "projects", "bench");
         assertThat(ratchet("traces", "--help").out()).contains("list", "show", "ingest");
     }
 
@@ -166,6 +166,50 @@ class CliTest {
         assertThat(badScale.err()).contains("--scale");
         assertThat(ratchet(client("feedback", "add", "cli-1")).code()).as("--kind is required").isEqualTo(2);
         assertThat(ratchet(client("feedback", "list", "no-such-trace")).code()).isEqualTo(1);
+    }
+
+    @Test
+    void memoryAddSearchList_rememberAndFind() {
+        Run add = ratchet(client("memory", "add", "--agent", "cli-mem", "--kind", "fact", "--item-key", "branch.hours",
+                "--value", "{\"open\":\"09:00\"}", "The branch opens at nine in the morning."));
+        assertThat(add.code()).as(add.err()).isZero();
+        assertThat(add.out()).startsWith("stored ");
+        String id = add.out().trim().split("\\s+")[1];
+        Run replace = ratchet(client("memory", "add", "--agent", "cli-mem", "--kind", "correction", "--item-key", "branch.hours",
+                "The branch opens at half past eight since Monday."));
+        assertThat(replace.code()).as(replace.err()).isZero();
+        assertThat(replace.out()).contains("supersedes " + id);
+
+        Run search = ratchet(client("memory", "search", "--agent", "cli-mem", "--k", "3", "when does the branch open"));
+        assertThat(search.code()).as(search.err()).isZero();
+        assertThat(search.out()).contains("SCORE", "half past eight").doesNotContain(id);
+
+        Run list = ratchet(client("memory", "list", "--agent", "cli-mem"));
+        assertThat(list.code()).as(list.err()).isZero();
+        assertThat(list.out()).contains(id, "superseded", "active", "branch.hours");
+
+        Run snapshot = ratchet(client("memory", "snapshot", "--agent", "cli-mem"));
+        assertThat(snapshot.code()).as(snapshot.err()).isZero();
+        String snap = snapshot.out().split("\\s+")[1];
+        Run diff = ratchet(client("memory", "diff", snap, snap));
+        assertThat(diff.code()).as(diff.err()).isZero();
+        assertThat(diff.out()).contains("added: 0", "removed: 0", "changed: 0");
+        assertThat(ratchet(client("memory", "reindex")).out()).contains("rebuilt");
+    }
+
+    @Test
+    void memory_badInput_isExplained() {
+        Run badKind = ratchet(client("memory", "add", "--agent", "cli-mem", "--kind", "rumour", "some text"));
+        assertThat(badKind.code()).isEqualTo(1);
+        assertThat(badKind.err()).contains("kind");
+        Run badK = ratchet(client("memory", "search", "--agent", "cli-mem", "--k", "0", "anything"));
+        assertThat(badK.code()).isEqualTo(1);
+        assertThat(badK.err()).contains("k:");
+        Run badValue = ratchet(client("memory", "add", "--agent", "cli-mem", "--kind", "fact", "--value", "{oops", "text"));
+        assertThat(badValue.code()).isEqualTo(2);
+        assertThat(badValue.err()).contains("--value");
+        assertThat(ratchet(client("memory", "add", "--kind", "fact", "text")).code()).as("--agent is required").isEqualTo(2);
+        assertThat(ratchet(client("memory", "list", "--agent", "cli-mem", "--status", "lost")).code()).isEqualTo(1);
     }
 
     @Test
