@@ -1,12 +1,12 @@
 package dev.ratchet.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ratchet.common.BadInputException;
 import dev.ratchet.common.FieldError;
+import dev.ratchet.common.Json;
 import dev.ratchet.common.JsonText;
 import dev.ratchet.common.NotFoundException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ratchet.common.Json;
 import dev.ratchet.memory.MemoryHit;
 import dev.ratchet.memory.MemoryItem;
 import dev.ratchet.memory.MemoryKind;
