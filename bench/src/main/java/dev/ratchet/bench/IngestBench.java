@@ -13,18 +13,15 @@ import dev.ratchet.trace.TraceJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -93,14 +90,12 @@ final class IngestBench implements Callable<Integer> {
     public Integer call() throws Exception {
         validate();
         PrintWriter out = spec.commandLine().getOut();
-        Path parent = dataDir != null ? dataDir : Path.of(System.getProperty("java.io.tmpdir"));
-        Files.createDirectories(parent);
-        Path root = Files.createTempDirectory(parent.toAbsolutePath(), "ratchet-bench-");
+        Path root = TempDirs.create(dataDir, "ratchet-bench-");
         try {
             run(out, root);
             return 0;
         } finally {
-            deleteRecursively(root);
+            TempDirs.deleteRecursively(root);
         }
     }
 
@@ -282,14 +277,4 @@ final class IngestBench implements Callable<Integer> {
         }
     }
 
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -99,14 +98,12 @@ final class RetrievalBench implements Callable<Integer> {
     public Integer call() throws IOException {
         validate();
         PrintWriter out = spec.commandLine().getOut();
-        Path parent = dataDir != null ? dataDir : Path.of(System.getProperty("java.io.tmpdir"));
-        Files.createDirectories(parent);
-        Path root = Files.createTempDirectory(parent.toAbsolutePath(), "ratchet-retrieval-");
+        Path root = TempDirs.create(dataDir, "ratchet-retrieval-");
         try {
             run(out, root);
             return 0;
         } finally {
-            deleteRecursively(root);
+            TempDirs.deleteRecursively(root);
         }
     }
 
@@ -275,14 +272,4 @@ final class RetrievalBench implements Callable<Integer> {
         return all;
     }
 
-    private static void deleteRecursively(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

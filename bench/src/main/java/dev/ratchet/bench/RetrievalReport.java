@@ -148,7 +148,7 @@ record RetrievalReport(Settings settings, Context context, List<ModeResult> mode
         md.append("- Every document (title and text) is embedded with " + BgeSmallEmbedder.MODEL
                 + " (bge-small-en-v1.5, int8 ONNX, 384 dimensions, in-process, offline) through `embedAll` in chunks "
                 + "of 256, then indexed (text and vector) into one temporary `HybridIndex` (Lucene BM25 with "
-                + "`StandardAnalyzer`, HNSW over the vectors) and committed.\n");
+                + "`EnglishAnalyzer`: stop words removed, Porter stemming; HNSW over the vectors) and committed.\n");
         md.append(String.format(Locale.ROOT, "- Each query is embedded alone (`embed`) and searched three ways on the "
                         + "same index for its top %d: BM25 only, vector only, and hybrid (each signal's %d best, scores "
                         + "min-max normalised per query, fused as w · vector + (1 − w) · BM25 with w = %s).%n",

@@ -21,7 +21,8 @@ class RetrievalBenchTest {
         Path doc = tmp.resolve("docs/benchmarks.md");
 
         Banking77ToBeirTest.Run run = Banking77ToBeirTest.run("retrieval", "--dataset", data.toString(),
-                "--output", doc.toString(), "--data-dir", tmp.resolve("work").toString(), "--sweep-weights", "0.3,0.7");
+                "--output", doc.toString(), "--data-dir", tmp.resolve("work").toString(), "--vector-weight", "0.5",
+                "--sweep-weights", "0.3,0.7");
 
         assertThat(run.code()).as(run.err()).isZero();
         List<String> lines = run.out().lines().toList();

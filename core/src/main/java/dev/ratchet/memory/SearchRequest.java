@@ -5,12 +5,12 @@ import dev.ratchet.common.BadInputException;
 /**
  * A search of a {@link HybridIndex}: up to {@code k} hits out of the union of the {@code candidates} best of
  * each signal, under {@code filter} (so a hybrid search returns at most {@code 2 * candidates}). {@code vectorWeight} in [0, 1] is the share of the vector signal in the
- * fused score (BM25 gets the rest); {@link #DEFAULT_VECTOR_WEIGHT} weighs them equally.
+ * fused score (BM25 gets the rest); see {@link HybridIndex} for why {@link #DEFAULT_VECTOR_WEIGHT} is the default.
  */
 public record SearchRequest(
         String text, float[] vector, IndexFilter filter, int k, int candidates, RetrievalMode mode, double vectorWeight) {
 
-    public static final double DEFAULT_VECTOR_WEIGHT = 0.5;
+    public static final double DEFAULT_VECTOR_WEIGHT = 0.9;
 
     /** Hard cap on either pool; HNSW cost grows with it and fusion needs no more. */
     public static final int MAX_CANDIDATES = 10_000;

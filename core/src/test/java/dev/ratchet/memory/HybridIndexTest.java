@@ -8,7 +8,16 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,8 +81,8 @@ class HybridIndexTest {
     @Test
     void search_rareToken_isFoundByBm25EvenWhenVectorPoolMissesIt() {
         indexCorpus();
-        // About password rotation in meaning (d7), but naming the account code only d8 contains.
-        String query = "Did anyone change the password rotation policy for QX7731B?";
+        // About password rotation in meaning (d7), sharing no word with it, but naming the account code only d8 contains.
+        String query = "How often should the login secret for QX7731B be renewed?";
         float[] v = BGE.embed(query);
         IndexFilter f = IndexFilter.project("p1");
         List<IndexHit> vectorOnly = index.search(new SearchRequest(query, v, f, 1, 1, RetrievalMode.VECTOR_ONLY, 0.5));
@@ -200,6 +209,45 @@ class HybridIndexTest {
             after.addAll(hybrid(q, IndexFilter.project("p1"), 5, 5));
         }
         assertThat(after).isEqualTo(before);
+    }
+
+    @Test
+    void search_inflectedQueryWord_matchesTheStemInBm25() {
+        indexCorpus();
+        List<IndexHit> hits = index.search(new SearchRequest("rotating password", null, IndexFilter.project("p1"), 3, 10,
+                RetrievalMode.BM25_ONLY, 0));
+        assertThat(ids(hits)).first().isEqualTo("d7");
+    }
+
+    @Test
+    void search_stopWordsOnly_matchNothingInBm25() {
+        indexCorpus();
+        assertThat(index.search(new SearchRequest("the is for", null, IndexFilter.project("p1"), 3, 10,
+                RetrievalMode.BM25_ONLY, 0))).isEmpty();
+    }
+
+    @Test
+    void open_indexOfAnOlderFormat_isEmptiedWithItsCommitData() throws Exception {
+        index.close();
+        // An index as the previous format left it: documents and commit data, but no format entry.
+        try (FSDirectory directory = FSDirectory.open(dir);
+                IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig(new StandardAnalyzer()))) {
+            Document d = new Document();
+            d.add(new StringField(HybridIndex.ID, "old", Field.Store.YES));
+            d.add(new StringField(HybridIndex.PROJECT, "p1", Field.Store.NO));
+            d.add(new TextField(HybridIndex.TEXT, "an old ledger entry", Field.Store.NO));
+            writer.addDocument(d);
+            writer.setLiveCommitData(Map.of("marker", "42").entrySet());
+            writer.commit();
+        }
+        index = HybridIndex.open(dir, BGE.dimension());
+        assertThat(index.commitData()).isEmpty();
+        assertThat(index.search(new SearchRequest("ledger", null, IndexFilter.project("p1"), 3, 10,
+                RetrievalMode.BM25_ONLY, 0))).isEmpty();
+        index.commit(Map.of("marker", "43"));
+        index.close();
+        index = HybridIndex.open(dir, BGE.dimension());
+        assertThat(index.commitData()).containsExactly(Map.entry("marker", "43"));
     }
 
     @Test
