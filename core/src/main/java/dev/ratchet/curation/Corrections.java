@@ -49,10 +49,10 @@ import java.util.Set;
  *   <li>Disputed by another correction: another correction of the trace that qualifies too gives a different
  *       answer (compared after {@link #normalise}). Neither is written; a review verdict cannot tell which
  *       answer is right, so only a new correction by one of their authors (rule 3) settles it.</li>
- *   <li>Cannot be written: the policy scopes items to the trace's user (or session) and the trace has none
- *       (never widened to the whole agent), the trace has no input to remember it by, or the correction has no
- *       corrected output.</li>
- *   <li>Otherwise written, as {@link #write} builds it.</li>
+ *   <li>Cannot be written: the trace names no agent (traces sent over OTLP may not), the policy scopes items
+ *       to the trace's user (or session) and the trace has none (never widened to the whole agent), the trace
+ *       has no input to remember it by, or the correction has no corrected output.</li>
+ *   <li>Otherwise written, as {@link #build} builds it.</li>
  * </ol>
  * Disagreement is judged at the time of deciding: feedback that arrives after a correction was written does
  * not remove the item (rule 1).
@@ -206,6 +206,9 @@ final class Corrections {
 
     /** Rule 8 or 9: the memory write for {@code c}, or why it cannot be written. */
     private static Plan build(Trace trace, Feedback c, CurationPolicy policy) {
+        if (blank(trace.agent())) {
+            return new Plan(c, Action.SKIP, "the trace names no agent to remember the correction for", null);
+        }
         String user = null;
         String session = null;
         switch (policy.scope()) {
