@@ -76,7 +76,7 @@ public final class Curator implements AutoCloseable {
     private final Object signal = new Object();
     private boolean woken; // guarded by signal
     private volatile boolean closed;
-    private Thread worker;
+    private volatile Thread worker;
 
     /**
      * A curator over these stores. {@code feedback} is the store that records feedback; record through {@link
@@ -171,10 +171,7 @@ public final class Curator implements AutoCloseable {
     public void close() {
         closed = true;
         wake();
-        Thread w;
-        synchronized (this) {
-            w = worker;
-        }
+        Thread w = worker;
         if (w != null) {
             try {
                 w.join(Duration.ofSeconds(10));
