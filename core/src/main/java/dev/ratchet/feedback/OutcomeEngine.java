@@ -156,6 +156,16 @@ public final class OutcomeEngine {
         };
     }
 
+    /**
+     * The signed strength w·p of one signal under {@code rules}: positive when it says the output was good,
+     * negative when bad, 0 when it passes no judgement. A signal with {@code |w·p| ≥ strongSignal} is strong,
+     * and two strong signals of opposite sign make an outcome disputed; curation uses the same test to tell
+     * when a correction is contradicted.
+     */
+    public static double strength(Feedback f, OutcomeRules rules) {
+        return weight(f, rules) * polarity(f, rules);
+    }
+
     /** The polarity p in [-1, +1] of one signal, as the class comment says. */
     static double polarity(Feedback f, OutcomeRules rules) {
         JsonNode v = f.value() == null ? null : f.value().node();

@@ -3,6 +3,7 @@ package dev.ratchet.server;
 import dev.ratchet.common.BadInputException;
 import dev.ratchet.common.Json;
 import dev.ratchet.common.NotFoundException;
+import dev.ratchet.curation.Curator;
 import dev.ratchet.feedback.FeedbackStore;
 import dev.ratchet.feedback.JdbcFeedbackStore;
 import dev.ratchet.feedback.JdbcReviewQueue;
@@ -18,6 +19,7 @@ import dev.ratchet.project.ApiKey;
 import dev.ratchet.project.ProjectStore;
 import dev.ratchet.server.http.ApiError;
 import dev.ratchet.server.http.Auth;
+import dev.ratchet.server.http.CurationRoutes;
 import dev.ratchet.server.http.HttpError;
 import dev.ratchet.server.http.FeedbackRoutes;
 import dev.ratchet.server.http.IngestGate;
@@ -63,9 +65,10 @@ public final class RatchetServer implements AutoCloseable {
     private final VerifierRunner verifiers;
     private final MemoryStore memory;
     private final LazyEmbedder embedder;
+    private final Curator curator;
 
     private RatchetServer(ServerConfig config, Database db, Javalin app, ApiKey bootstrapKey, VerifierRunner verifiers,
-            MemoryStore memory, LazyEmbedder embedder) {
+            MemoryStore memory, LazyEmbedder embedder, Curator curator) {
         this.config = config;
         this.db = db;
         this.app = app;
@@ -73,6 +76,7 @@ public final class RatchetServer implements AutoCloseable {
         this.verifiers = verifiers;
         this.memory = memory;
         this.embedder = embedder;
+        this.curator = curator;
     }
 
     /** Where the memory store keeps its search index: derived data, rebuilt from the database when stale. */
@@ -94,27 +98,38 @@ public final class RatchetServer implements AutoCloseable {
         VerifierRunner verifiers = null;
         MemoryStore memory = null;
         LazyEmbedder embedder = null;
+        Curator curator = null;
         try {
             Clock clock = config.clock();
             ProjectStore projects = new ProjectStore(db, clock);
             Optional<ApiKey> created = projects.bootstrap(config.bootstrapKey());
             created.ifPresent(k -> Credentials.writeKey(config.dataDir(), k.projectId(), k.secret()));
             ProjectSettings settings = new ProjectSettings(db, clock);
-            FeedbackStore feedback = new JdbcFeedbackStore(db, clock);
-            verifiers = new VerifierRunner(settings, feedback, clock, VERIFIER_THREADS, VERIFIER_QUEUE);
+            TraceStore traces = new JdbcTraceStore(db, clock);
             // The model loads on the first embedding, so a server that never embeds never loads it.
             embedder = LazyEmbedder.bgeSmall();
             memory = new JdbcMemoryStore(db, embedder, memoryIndexDir(config.dataDir()), clock,
                     MemoryConfig.defaults());
-            Stores stores = new Stores(db, projects, new JdbcTraceStore(db, clock), feedback,
-                    new JdbcReviewQueue(db, settings, feedback, clock), verifiers, new FeedbackTokens(db, clock), memory);
+            curator = new Curator(db, settings, traces, new JdbcFeedbackStore(db, clock), memory, clock);
+            // Every way in (REST, ingest, OTLP, tokens, verifiers, review) records through this one store, which
+            // queues corrections for curation in the recording transaction.
+            FeedbackStore feedback = curator.feedbackStore();
+            verifiers = new VerifierRunner(settings, feedback, clock, VERIFIER_THREADS, VERIFIER_QUEUE);
+            Stores stores = new Stores(db, projects, traces, feedback,
+                    new JdbcReviewQueue(db, settings, feedback, clock), verifiers, new FeedbackTokens(db, clock), memory,
+                    curator);
+            curator.start();
             Javalin app = createApp(config, stores).start(config.host(), config.port());
-            RatchetServer server = new RatchetServer(config, db, app, created.orElse(null), verifiers, memory, embedder);
+            RatchetServer server = new RatchetServer(config, db, app, created.orElse(null), verifiers, memory, embedder,
+                    curator);
             Credentials.writeEndpoint(config.dataDir(), server.url());
             return server;
         } catch (RuntimeException e) {
             if (verifiers != null) {
                 verifiers.close();
+            }
+            if (curator != null) {
+                curator.close();
             }
             if (memory != null) {
                 memory.close();
@@ -126,7 +141,7 @@ public final class RatchetServer implements AutoCloseable {
 
     /** The capabilities one server wires to HTTP. */
     private record Stores(Database db, ProjectStore projects, TraceStore traces, FeedbackStore feedback,
-            ReviewQueue review, VerifierRunner verifiers, FeedbackTokens tokens, MemoryStore memory) {
+            ReviewQueue review, VerifierRunner verifiers, FeedbackTokens tokens, MemoryStore memory, Curator curator) {
     }
 
     private static Javalin createApp(ServerConfig config, Stores s) {
@@ -142,6 +157,7 @@ public final class RatchetServer implements AutoCloseable {
         ReviewRoutes reviewRoutes = new ReviewRoutes(s.review(), clock);
         SettingsRoutes settingsRoutes = new SettingsRoutes(s.feedback(), s.review(), s.verifiers());
         MemoryRoutes memoryRoutes = new MemoryRoutes(s.memory());
+        CurationRoutes curationRoutes = new CurationRoutes(s.curator());
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.concurrency.useVirtualThreads = true;
@@ -189,6 +205,10 @@ public final class RatchetServer implements AutoCloseable {
             c.routes.put("/api/v1/settings/review-rules", settingsRoutes::putReviewRules);
             c.routes.get("/api/v1/settings/verifiers", settingsRoutes::getVerifiers);
             c.routes.put("/api/v1/settings/verifiers", settingsRoutes::putVerifiers);
+            c.routes.get("/api/v1/settings/curation", curationRoutes::getPolicy);
+            c.routes.put("/api/v1/settings/curation", curationRoutes::putPolicy);
+            c.routes.get("/api/v1/curation/log", curationRoutes::log);
+            c.routes.get("/api/v1/curation/log/{feedbackId}", curationRoutes::decision);
 
             c.routes.exception(BadInputException.class, (e, ctx) ->
                     error(ctx, 400, new ApiError("bad_request", e.getMessage(), e.errors()), Map.of()));
@@ -255,6 +275,14 @@ public final class RatchetServer implements AutoCloseable {
         verifiers.drain();
     }
 
+    /**
+     * Waits until every trace queued for curation so far is decided (tests, tools). Traces whose memory write
+     * failed are postponed and not waited for; the curation log shows them.
+     */
+    public void drainCuration() {
+        curator.drain();
+    }
+
     /** Whether the embedding model has been loaded: only a memory write, search or reindex loads it. */
     boolean embeddingModelLoaded() {
         return embedder.loaded();
@@ -268,6 +296,7 @@ public final class RatchetServer implements AutoCloseable {
     public void close() {
         app.stop();
         verifiers.close();
+        curator.close();
         try {
             memory.close();
         } finally {
