@@ -8,7 +8,6 @@ import dev.ratchet.common.Json;
 import dev.ratchet.common.JsonText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;

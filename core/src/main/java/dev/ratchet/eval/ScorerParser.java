@@ -75,11 +75,11 @@ final class ScorerParser {
 
     /** The scorer declared by {@code node}, or null (with its problems added to {@code errors}). */
     static Scorer compile(JsonNode node, String at, Integer item, List<FieldError> errors) {
-        return new ScorerParser.Run(at, item, errors).compile(node, at, 0);
+        return new Run(item, errors).compile(node, at, 0);
     }
 
     /** Parses and validates one declaration, as a whole: the first bad one's problems are all reported. */
-    private record Run(String root, Integer item, List<FieldError> errors) {
+    private record Run(Integer item, List<FieldError> errors) {
 
         Scorer compile(JsonNode node, String at, int depth) {
             if (node == null || !node.isObject()) {
@@ -108,7 +108,7 @@ final class ScorerParser {
                     error(at + "." + f, "unknown parameter for " + type + "; allowed: " + String.join(", ", new TreeSet<>(allowed)));
                 }
             }
-            String path = pointer(node, at);
+            String path = allowed.contains("path") ? pointer(node, at) : null;
             Scorer s = switch (type) {
                 case "exact" -> new Scorer.Exact(path, node.has("value") ? node.get("value") : null);
                 case "normalized_text" -> new Scorer.NormalizedText(path, optionalText(node, at, "value"));
