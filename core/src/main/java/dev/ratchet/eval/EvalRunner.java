@@ -88,7 +88,13 @@ public final class EvalRunner {
                 slots.acquireUninterruptibly();
                 threads.submit(() -> {
                     try {
-                        CaseResult r = runCase(run, c, position, agent, options, threads);
+                        CaseResult r;
+                        try {
+                            r = runCase(run, c, position, agent, options, threads);
+                        } catch (RuntimeException e) { // a bug of ours or a scorer's must cost one case, not the run
+                            r = failed(c, position, CaseStatus.ERROR, "replay failed: " + e.getClass().getSimpleName()
+                                    + ": " + Outputs.cut(e.getMessage()), 0, List.of());
+                        }
                         synchronized (results) {
                             results.add(r);
                         }
