@@ -102,7 +102,8 @@ final class Banking77ToBeir implements Callable<Integer> {
         return judgements;
     }
 
-    private static Map<String, String> object(String... kv) {
+    /** A JSON object of string fields, in the order given. */
+    static Map<String, String> object(String... kv) {
         Map<String, String> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             m.put(kv[i], kv[i + 1]);
