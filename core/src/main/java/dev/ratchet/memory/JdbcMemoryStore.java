@@ -71,6 +71,11 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * recency factor {@code (1 + w * freshness) / (1 + w)} (in (0, 1], so scores stay in [0, 1]). An item whose
  * key equals the query comes first with score 1 and the {@link Signal#KEY} signal.
  *
+ * <p><b>Vectors.</b> Each item's vector is stored with it (with the name of the model that made it), so the
+ * index is rebuilt from the database without the model; only items stored before vectors were, or embedded
+ * by another model, are embedded again (and their new vectors stored). The database also allows one active
+ * item per key and scope (a unique partial index), whoever writes.
+ *
  * <p><b>Index marker.</b> Each index commit stores the number of active items and the greatest {@code
  * updated_ns} of the database; usage counters do not move {@code updated_ns}, so only content and status
  * changes count. On opening, a missing or different marker (or another embedding model) rebuilds the index.
@@ -83,10 +88,12 @@ public final class JdbcMemoryStore implements MemoryStore {
     private static final String COLUMNS = """
             project_id, id, agent, user_id, session_id, kind, text, key, value, provenance, valid_from_ns, valid_to_ns,
             status, superseded_by, times_retrieved, success_count, failure_count, idempotency_key, created_ns, updated_ns""";
-    private static final String INSERT = "INSERT INTO memory_items (" + COLUMNS + """
+    /** {@link #COLUMNS} and the item's vector with the name of the model that made it. */
+    private static final String VECTOR_COLUMNS = COLUMNS + ", vector, vector_model";
+    private static final String INSERT = "INSERT INTO memory_items (" + VECTOR_COLUMNS + """
             ) VALUES (:project, :id, :agent, :user, :session, :kind, :text, :key, :value, :provenance, :validFrom,
             :validTo, :status, :supersededBy, :timesRetrieved, :successCount, :failureCount, :idempotencyKey, :created,
-            :updated)""";
+            :updated, :vector, :vectorModel)""";
     private static final String UPDATE = """
             UPDATE memory_items SET provenance = :provenance, status = :status, valid_to_ns = :validTo,
                 superseded_by = :supersededBy, updated_ns = :updated
@@ -401,22 +408,25 @@ public final class JdbcMemoryStore implements MemoryStore {
         if (created.isEmpty() && updated.isEmpty()) {
             return;
         }
-        List<MemoryItem> inserts = created.stream().map(Created::item).toList();
+        List<Created> inserts = List.copyOf(created);
         List<MemoryItem> updates = List.copyOf(updated);
+        String model = embedder.model();
+        // Updates first: an item leaves the active state before its successor with the same key enters it
+        // (the database allows one active item per key and scope, checked per statement).
         db.write(h -> {
-            if (!inserts.isEmpty()) {
-                PreparedBatch b = h.prepareBatch(INSERT);
-                for (MemoryItem it : inserts) {
-                    bindItem(b, it).add();
-                }
-                b.execute();
-            }
             if (!updates.isEmpty()) {
                 PreparedBatch b = h.prepareBatch(UPDATE);
                 for (MemoryItem it : updates) {
                     b.bind("project", it.project()).bind("id", it.id()).bind("provenance", Json.write(it.provenance()))
                             .bind("status", it.status().wire()).bind("validTo", nanosOrNull(it.validTo()))
                             .bind("supersededBy", it.supersededBy()).bind("updated", nanos(it.updatedAt())).add();
+                }
+                b.execute();
+            }
+            if (!inserts.isEmpty()) {
+                PreparedBatch b = h.prepareBatch(INSERT);
+                for (Created c : inserts) {
+                    bindItem(b, c.item()).bind("vector", Vectors.toBytes(c.vector())).bind("vectorModel", model).add();
                 }
                 b.execute();
             }
@@ -653,8 +663,9 @@ public final class JdbcMemoryStore implements MemoryStore {
     // --- index maintenance ---
 
     /**
-     * {@inheritDoc} Re-embeds the texts of the active items (the same text gives the same vector, so the
-     * rebuilt index ranks as the old one did) and commits the index with a fresh marker.
+     * {@inheritDoc} Indexes each active item with its stored vector; only an item whose vector is missing
+     * (written before vectors were stored) or was made by another model is embedded again, and its new
+     * vector is stored, so the next rebuild needs no model at all. Commits the index with a fresh marker.
      */
     @Override
     public void reindex(String project) {
@@ -665,21 +676,85 @@ public final class JdbcMemoryStore implements MemoryStore {
             } else {
                 index.deleteProject(project);
             }
-            String sql = "SELECT " + COLUMNS + " FROM memory_items WHERE status = 'active'"
-                    + (project == null ? "" : " AND project_id = :project") + " ORDER BY project_id, id";
-            List<MemoryItem> items = db.read(h -> h.createQuery(sql).bind("project", project)
-                    .map((rs, ctx) -> readItem(rs)).list());
-            for (int from = 0; from < items.size(); from += REINDEX_BATCH) {
-                List<MemoryItem> part = items.subList(from, Math.min(items.size(), from + REINDEX_BATCH));
-                List<float[]> vectors = embedder.embedAll(part.stream().map(MemoryItem::text).toList());
-                for (int i = 0; i < part.size(); i++) {
-                    index.upsert(document(part.get(i), vectors.get(i)));
+            String sql = "SELECT " + VECTOR_COLUMNS + " FROM memory_items WHERE status = 'active'"
+                    + (project == null ? "" : " AND project_id = :project")
+                    + " AND (project_id > :afterProject OR (project_id = :afterProject AND id > :afterId))"
+                    + " ORDER BY project_id, id LIMIT " + REINDEX_BATCH;
+            String afterProject = "";
+            String afterId = "";
+            while (true) {
+                String p = afterProject;
+                String i = afterId;
+                List<Stored> page = db.read(h -> h.createQuery(sql).bind("project", project)
+                        .bind("afterProject", p).bind("afterId", i)
+                        .map((rs, ctx) -> readStored(rs)).list());
+                if (page.isEmpty()) {
+                    break;
                 }
+                apply(page);
+                MemoryItem last = page.get(page.size() - 1).item();
+                afterProject = last.project();
+                afterId = last.id();
             }
             commitIndex();
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /** A row of the database with its stored vector (null: none) and the model that made it. */
+    private record Stored(MemoryItem item, float[] vector, String model) {
+    }
+
+    private static Stored readStored(ResultSet rs) throws SQLException {
+        return new Stored(readItem(rs), Vectors.fromBytes(rs.getBytes("vector")), rs.getString("vector_model"));
+    }
+
+    /**
+     * Makes the index agree with these rows: an active one is indexed (with its stored vector, or a fresh one
+     * that is then stored), any other removed. Not visible to searches before the next refresh.
+     */
+    private void apply(List<Stored> rows) {
+        List<Stored> active = rows.stream().filter(r -> r.item().status() == MemoryStatus.ACTIVE).toList();
+        List<Stored> stale = active.stream().filter(r -> !usable(r)).toList();
+        Map<String, float[]> fresh = new HashMap<>();
+        if (!stale.isEmpty()) {
+            List<float[]> vectors = embedder.embedAll(stale.stream().map(r -> r.item().text()).toList());
+            for (int i = 0; i < stale.size(); i++) {
+                fresh.put(stale.get(i).item().id(), vectors.get(i));
+            }
+            storeVectors(stale.stream().map(Stored::item).toList(), vectors);
+        }
+        for (Stored r : rows) {
+            if (r.item().status() == MemoryStatus.ACTIVE) {
+                index.upsert(document(r.item(), fresh.getOrDefault(r.item().id(), r.vector())));
+            } else {
+                index.delete(r.item().id());
+            }
+        }
+    }
+
+    /** Whether a stored vector can be indexed as it is: present, of this model, of this dimension. */
+    private boolean usable(Stored r) {
+        return r.vector() != null && embedder.model().equals(r.model()) && r.vector().length == embedder.dimension();
+    }
+
+    /**
+     * Stores fresh vectors of existing items. An item's text never changes (a new text is a new item), so a
+     * vector stays valid for its item; {@code updated_ns} does not move, since the content did not.
+     */
+    private void storeVectors(List<MemoryItem> items, List<float[]> vectors) {
+        String model = embedder.model();
+        db.write(h -> {
+            PreparedBatch b = h.prepareBatch("UPDATE memory_items SET vector = :vector, vector_model = :model"
+                    + " WHERE project_id = :project AND id = :id");
+            for (int i = 0; i < items.size(); i++) {
+                b.bind("vector", Vectors.toBytes(vectors.get(i))).bind("model", model)
+                        .bind("project", items.get(i).project()).bind("id", items.get(i).id()).add();
+            }
+            b.execute();
+            return null;
+        });
     }
 
     private static IndexedDocument document(MemoryItem it, float[] vector) {

@@ -1,13 +1,18 @@
 package dev.ratchet.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.ratchet.common.BadInputException;
 import dev.ratchet.common.FieldError;
 import dev.ratchet.common.JsonText;
+import dev.ratchet.common.Times;
 import dev.ratchet.store.Database;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +20,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,14 +65,17 @@ public abstract class MemoryStoreContract {
     Path indexDir;
 
     private final MutableClock clock = new MutableClock();
+    private String url;
     private Database db;
     private JdbcMemoryStore store;
 
-    protected abstract Database openDatabase() throws Exception;
+    /** The JDBC URL of a new, empty database (not migrated yet). */
+    protected abstract String newDatabaseUrl();
 
     @BeforeEach
-    void open() throws Exception {
-        db = openDatabase();
+    void open() {
+        url = newDatabaseUrl();
+        db = Database.open(url);
         store = newStore(MemoryConfig.defaults());
     }
 
@@ -82,6 +91,10 @@ public abstract class MemoryStoreContract {
 
     private JdbcMemoryStore newStore(MemoryConfig config) {
         return new JdbcMemoryStore(db, BGE, indexDir.resolve("memory"), clock, config);
+    }
+
+    private JdbcMemoryStore newStore(Embedder embedder, String indexName) {
+        return new JdbcMemoryStore(db, embedder, indexDir.resolve(indexName), clock, MemoryConfig.defaults());
     }
 
     private static MemoryWrite fact(String text) {
@@ -247,6 +260,134 @@ public abstract class MemoryStoreContract {
         assertThat(d.removed()).containsExactly(keyed);
         assertThat(d.changed()).containsExactly(a);
         assertThat(store.diff(P, s2.id(), s2.id())).isEqualTo(new MemoryDiff(List.of(), List.of(), List.of()));
+    }
+
+    @Test
+    void reindex_storedVectors_embedsNothing() {
+        store.close();
+        CountingEmbedder counting = new CountingEmbedder(BGE);
+        store = newStore(counting, "counted");
+        store.write(P, List.of(
+                fact("The billing system runs its nightly batch at 02:00 UTC."),
+                fact("Passwords must be rotated every ninety days."),
+                fact("Use the staging cluster for load tests, never production.")));
+        List<String> before = searchIds("when does billing run");
+        counting.reset();
+
+        store.reindex(null);
+        store.close();
+        store = newStore(counting, "rebuilt-from-vectors");
+
+        assertThat(counting.texts()).isZero();
+        assertThat(searchIds("when does billing run")).isEqualTo(before);
+    }
+
+    @Test
+    void reindex_itemWithoutVectorOrOfAnotherModel_isEmbeddedAgainAndStored() {
+        store.close();
+        CountingEmbedder counting = new CountingEmbedder(BGE);
+        store = newStore(counting, "counted");
+        List<String> ids = store.write(P, List.of(
+                fact("The billing system runs its nightly batch at 02:00 UTC."),
+                fact("Passwords must be rotated every ninety days."),
+                fact("Use the staging cluster for load tests, never production."))).stream()
+                .map(MemoryWriteResult::id).toList();
+        List<String> before = searchIds("password rotation policy");
+        // As an item written before vectors were stored, and one embedded by another model.
+        db.write(h -> h.createUpdate("UPDATE memory_items SET vector = NULL, vector_model = NULL WHERE id = :id")
+                .bind("id", ids.get(0)).execute());
+        db.write(h -> h.createUpdate("UPDATE memory_items SET vector_model = 'another-model' WHERE id = :id")
+                .bind("id", ids.get(1)).execute());
+        counting.reset();
+
+        store.reindex(P);
+
+        assertThat(counting.texts()).isEqualTo(2);
+        assertThat(searchIds("password rotation policy")).isEqualTo(before);
+        for (String id : ids.subList(0, 2)) {
+            float[] stored = storedVector(id);
+            float[] expected = BGE.embed(store.get(P, id).orElseThrow().text());
+            assertThat(stored).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-6f));
+        }
+        counting.reset();
+        store.reindex(P);
+        assertThat(counting.texts()).isZero();
+    }
+
+    @Test
+    void schema_secondActiveItemWithSameKeyInScope_isRefused() {
+        insertRow("a", "active", "k", null, null);
+        insertRow("b", "superseded", "k", null, null);
+        insertRow("c", "active", "k", "alice", null);
+        insertRow("d", "active", "k", "alice", "s-1");
+        insertRow("e", "active", null, null, null);
+        insertRow("f", "active", null, null, null);
+
+        assertThatThrownBy(() -> insertRow("g", "active", "k", null, null))
+                .satisfies(e -> assertThat(Database.isUniqueViolation(e)).isTrue());
+        assertThatThrownBy(() -> insertRow("h", "active", "k", "alice", "s-1"))
+                .satisfies(e -> assertThat(Database.isUniqueViolation(e)).isTrue());
+        assertThat(store.list(P, AGENT, null, 100)).hasSize(6);
+    }
+
+    @Test
+    void migration_activeDuplicatesOfOneKey_newestStaysActiveAndSupersedesTheOthers() {
+        store.close();
+        db.close();
+        url = newDatabaseUrl();
+        String folder = url.startsWith("jdbc:sqlite:") ? "sqlite" : "postgresql";
+        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/" + folder)
+                .target("3").load().migrate();
+        try (Connection c = DriverManager.getConnection(url)) {
+            // Two processes raced before the unique index existed: three active items with one key.
+            for (String[] row : List.of(new String[] {"old", "100"}, new String[] {"mid", "200"},
+                    new String[] {"new", "300"})) {
+                try (PreparedStatement ps = c.prepareStatement("""
+                        INSERT INTO memory_items (project_id, id, agent, kind, text, key, provenance, valid_from_ns,
+                            status, created_ns, updated_ns)
+                        VALUES (?, ?, ?, 'fact', ?, 'contact', '{}', ?, 'active', ?, ?)""")) {
+                    long ns = Long.parseLong(row[1]);
+                    ps.setString(1, P);
+                    ps.setString(2, row[0]);
+                    ps.setString(3, AGENT);
+                    ps.setString(4, "The contact is " + row[0] + ".");
+                    ps.setLong(5, ns);
+                    ps.setLong(6, ns);
+                    ps.setLong(7, ns);
+                    ps.executeUpdate();
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+
+        db = Database.open(url);
+        store = newStore(MemoryConfig.defaults());
+
+        MemoryItem newest = store.get(P, "new").orElseThrow();
+        assertThat(newest.status()).isEqualTo(MemoryStatus.ACTIVE);
+        for (String id : List.of("old", "mid")) {
+            MemoryItem it = store.get(P, id).orElseThrow();
+            assertThat(it.status()).isEqualTo(MemoryStatus.SUPERSEDED);
+            assertThat(it.supersededBy()).isEqualTo("new");
+            assertThat(it.validTo()).isEqualTo(Times.instant(300));
+            assertThat(it.updatedAt()).isEqualTo(Times.instant(301));
+        }
+        assertThat(searchIds("who is the contact")).containsExactly("new");
+    }
+
+    private float[] storedVector(String id) {
+        return Vectors.fromBytes(db.read(h -> h.createQuery("SELECT vector FROM memory_items WHERE id = :id")
+                .bind("id", id).mapTo(byte[].class).one()));
+    }
+
+    private void insertRow(String id, String status, String key, String user, String session) {
+        db.write(h -> h.createUpdate("""
+                        INSERT INTO memory_items (project_id, id, agent, user_id, session_id, kind, text, key, provenance,
+                            valid_from_ns, status, created_ns, updated_ns)
+                        VALUES (:project, :id, :agent, :user, :session, 'fact', 'text', :key, '{}', 1, :status, 1, 1)""")
+                .bind("project", P).bind("id", id).bind("agent", AGENT).bind("user", user).bind("session", session)
+                .bind("key", key).bind("status", status).execute());
     }
 
     @Test

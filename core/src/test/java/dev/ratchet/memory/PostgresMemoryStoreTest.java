@@ -1,6 +1,5 @@
 package dev.ratchet.memory;
 
-import dev.ratchet.store.Database;
 import dev.ratchet.store.PostgresCluster;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -11,7 +10,7 @@ class PostgresMemoryStoreTest extends MemoryStoreContract {
     static final PostgresCluster POSTGRES = new PostgresCluster();
 
     @Override
-    protected Database openDatabase() {
-        return Database.open(POSTGRES.newDatabaseUrl());
+    protected String newDatabaseUrl() {
+        return POSTGRES.newDatabaseUrl();
     }
 }
