@@ -34,9 +34,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.statement.PreparedBatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link MemoryStore} over a {@link Database} (the record) and a {@link HybridIndex} (derived, rebuilt from
@@ -69,7 +74,11 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * session or shared, kinds, status active, valid now); users and sessions are indexed as {@code "*"} when
  * absent so that "this user's or everyone's" is one term filter. Each fused score is multiplied by a
  * recency factor {@code (1 + w * freshness) / (1 + w)} (in (0, 1], so scores stay in [0, 1]). An item whose
- * key equals the query comes first with score 1 and the {@link Signal#KEY} signal.
+ * key equals the query comes first with score 1 and the {@link Signal#KEY} signal. A search writes nothing:
+ * it counts its hits in memory ({@link RetrievalCounter}), and the counts are added to {@code
+ * times_retrieved} every {@link MemoryConfig#retrievalFlushInterval} and on {@link #close}. A crash loses at
+ * most the counts of the last interval: they are statistics (pruning weighs them), not content. {@link
+ * #recordUsage} (success and failure) stays synchronous and durable.
  *
  * <p><b>Vectors.</b> Each item's vector is stored with it (with the name of the model that made it), so the
  * index is rebuilt from the database without the model; only items stored before vectors were, or embedded
@@ -81,6 +90,8 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * changes count. On opening, a missing or different marker (or another embedding model) rebuilds the index.
  */
 public final class JdbcMemoryStore implements MemoryStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcMemoryStore.class);
 
     /** The value the index holds for an absent user or session: the item is shared by all of them. */
     static final String SHARED = "*";
@@ -120,6 +131,9 @@ public final class JdbcMemoryStore implements MemoryStore {
     private final Clock clock;
     private final MemoryConfig config;
     private final ReentrantLock writeLock = new ReentrantLock();
+    private final RetrievalCounter retrievals = new RetrievalCounter();
+    /** Runs the background work: flushing retrieval counts. One daemon thread. */
+    private final ScheduledExecutorService maintenance;
 
     /**
      * Opens the store: the index in {@code indexDir} (created when missing) is rebuilt from the database when
@@ -139,6 +153,20 @@ public final class JdbcMemoryStore implements MemoryStore {
         } catch (RuntimeException e) {
             index.close();
             throw e;
+        }
+        maintenance = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().name("ratchet-memory-maintenance").unstarted(r));
+        long flushMs = config.retrievalFlushInterval().toMillis();
+        maintenance.scheduleWithFixedDelay(() -> inBackground("flush retrieval counts", this::flushRetrievals),
+                flushMs, flushMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs background work, logging a failure: a scheduled task that throws is never run again. */
+    private static void inBackground(String what, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException | Error e) {
+            LOG.warn("memory store: cannot {}; will try again", what, e);
         }
     }
 
@@ -498,6 +526,11 @@ public final class JdbcMemoryStore implements MemoryStore {
 
     // --- search ---
 
+    /**
+     * {@inheritDoc} Writes nothing: the retrievals are counted in memory and reach {@code times_retrieved}
+     * within {@link MemoryConfig#retrievalFlushInterval} (the items returned show the counts as of the last
+     * flush). Thread-safe, and concurrent with writes.
+     */
     @Override
     public List<MemoryHit> search(String project, MemorySearch s) {
         requireProject(project);
@@ -546,7 +579,7 @@ public final class JdbcMemoryStore implements MemoryStore {
                 .filter(h -> s.minScore() == null || h.score() >= s.minScore())
                 .limit(s.k())
                 .toList();
-        countRetrievals(project, result.stream().map(h -> h.item().id()).toList());
+        retrievals.count(project, result.stream().map(h -> h.item().id()).toList());
         return result;
     }
 
@@ -590,16 +623,9 @@ public final class JdbcMemoryStore implements MemoryStore {
                 .map((rs, ctx) -> readItem(rs)).list());
     }
 
-    private void countRetrievals(String project, List<String> ids) {
-        if (ids.isEmpty()) {
-            return;
-        }
-        db.write(h -> {
-            h.createUpdate("UPDATE memory_items SET times_retrieved = times_retrieved + 1"
-                            + " WHERE project_id = :project AND id IN (<ids>)")
-                    .bind("project", project).bindList("ids", ids).execute();
-            return null;
-        });
+    /** Adds the retrieval counts gathered in memory to the database now (the background does it every interval). */
+    void flushRetrievals() {
+        retrievals.flush(db);
     }
 
     private Map<String, MemoryItem> load(String project, List<String> ids) {
@@ -641,7 +667,11 @@ public final class JdbcMemoryStore implements MemoryStore {
                 .bind("limit", limit).map((rs, ctx) -> readItem(rs)).list());
     }
 
-    /** {@inheritDoc} Does not move {@code updatedAt}: usage is not a change of content. */
+    /**
+     * {@inheritDoc} Durable when this returns, unlike retrieval counts: success and failure are what pruning
+     * and learning judge an item by, and they arrive once per use, not once per search. Does not move {@code
+     * updatedAt}: usage is not a change of content.
+     */
     @Override
     public void recordUsage(String project, Collection<String> itemIds, boolean success) {
         requireProject(project);
@@ -874,13 +904,25 @@ public final class JdbcMemoryStore implements MemoryStore {
         });
     }
 
-    /** Commits the index (with its marker) and closes it. */
+    /** Stops the background work, flushes the retrieval counts, commits the index (with its marker) and closes it. */
     @Override
     public void close() {
+        maintenance.shutdown();
         try {
-            commitIndex();
+            if (!maintenance.awaitTermination(1, TimeUnit.MINUTES)) {
+                LOG.warn("memory store: background work did not stop within a minute");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            flushRetrievals();
         } finally {
-            index.close();
+            try {
+                commitIndex();
+            } finally {
+                index.close();
+            }
         }
     }
 

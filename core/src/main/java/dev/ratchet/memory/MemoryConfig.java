@@ -14,8 +14,11 @@ import java.time.Duration;
  *     recency factor of search (default 30 days)
  * @param recencyWeight how much freshness lifts a search score: {@code score * (1 + w * freshness) / (1 + w)}
  *     (0 turns it off; default 0.1)
+ * @param retrievalFlushInterval how often the retrieval counts that searches gather in memory are added to
+ *     the database (default 1 second); a crash loses at most the counts of the last interval
  */
-public record MemoryConfig(double mergeThreshold, int capacityPerAgent, Duration halfLife, double recencyWeight) {
+public record MemoryConfig(double mergeThreshold, int capacityPerAgent, Duration halfLife, double recencyWeight,
+        Duration retrievalFlushInterval) {
 
     public MemoryConfig {
         if (!(mergeThreshold > 0 && mergeThreshold <= 1)) {
@@ -24,19 +27,28 @@ public record MemoryConfig(double mergeThreshold, int capacityPerAgent, Duration
         if (capacityPerAgent < 1) {
             throw new BadInputException("capacityPerAgent", "must be at least 1");
         }
-        if (halfLife == null || halfLife.isNegative() || halfLife.isZero()) {
-            throw new BadInputException("halfLife", "must be positive");
-        }
+        requirePositive("halfLife", halfLife);
         if (!(recencyWeight >= 0 && recencyWeight <= 10)) {
             throw new BadInputException("recencyWeight", "must be between 0 and 10");
+        }
+        requirePositive("retrievalFlushInterval", retrievalFlushInterval);
+    }
+
+    private static void requirePositive(String field, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new BadInputException(field, "must be positive");
         }
     }
 
     public static MemoryConfig defaults() {
-        return new MemoryConfig(0.92, 10_000, Duration.ofDays(30), 0.1);
+        return new MemoryConfig(0.92, 10_000, Duration.ofDays(30), 0.1, Duration.ofSeconds(1));
     }
 
     public MemoryConfig withCapacityPerAgent(int capacity) {
-        return new MemoryConfig(mergeThreshold, capacity, halfLife, recencyWeight);
+        return new MemoryConfig(mergeThreshold, capacity, halfLife, recencyWeight, retrievalFlushInterval);
+    }
+
+    public MemoryConfig withRetrievalFlushInterval(Duration interval) {
+        return new MemoryConfig(mergeThreshold, capacityPerAgent, halfLife, recencyWeight, interval);
     }
 }

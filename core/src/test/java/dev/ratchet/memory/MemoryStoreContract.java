@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
@@ -388,6 +389,116 @@ public abstract class MemoryStoreContract {
                         VALUES (:project, :id, :agent, :user, :session, 'fact', 'text', :key, '{}', 1, :status, 1, 1)""")
                 .bind("project", P).bind("id", id).bind("agent", AGENT).bind("user", user).bind("session", session)
                 .bind("key", key).bind("status", status).execute());
+    }
+
+    @Test
+    void search_countsRetrievalsInMemory_getAndListShowThemAfterFlush() {
+        store.close();
+        store = newStore(MemoryConfig.defaults().withRetrievalFlushInterval(Duration.ofHours(1)));
+        String billing = writeOne(fact("The billing system runs its nightly batch at 02:00 UTC."));
+        String other = writeOne(fact("Passwords must be rotated every ninety days."));
+        for (int i = 0; i < 3; i++) {
+            assertThat(store.search(P, MemorySearch.of(AGENT, "when does the billing batch run", 1)))
+                    .extracting(h -> h.item().id()).containsExactly(billing);
+        }
+        assertThat(store.get(P, billing).orElseThrow().timesRetrieved()).isZero(); // not flushed yet
+
+        store.flushRetrievals();
+
+        assertThat(store.get(P, billing).orElseThrow().timesRetrieved()).isEqualTo(3);
+        assertThat(store.get(P, other).orElseThrow().timesRetrieved()).isZero();
+        assertThat(store.list(P, AGENT, MemoryStatus.ACTIVE, 10)).filteredOn(it -> it.id().equals(billing))
+                .extracting(MemoryItem::timesRetrieved).containsExactly(3L);
+        store.flushRetrievals(); // nothing pending: adds nothing
+        assertThat(store.get(P, billing).orElseThrow().timesRetrieved()).isEqualTo(3);
+
+        store.search(P, MemorySearch.of(AGENT, "when does the billing batch run", 1));
+        store.close(); // flushes
+        store = newStore(MemoryConfig.defaults());
+        assertThat(store.get(P, billing).orElseThrow().timesRetrieved()).isEqualTo(4);
+    }
+
+    @Test
+    void recordUsage_successAndFailure_countedDurablyWithoutMovingUpdatedAt() {
+        List<String> ids = store.write(P, List.of(
+                fact("The billing system runs its nightly batch at 02:00 UTC."),
+                fact("Passwords must be rotated every ninety days."))).stream().map(MemoryWriteResult::id).toList();
+        Instant written = clock.instant();
+        clock.advance(Duration.ofHours(1));
+
+        store.recordUsage(P, List.of(ids.get(0), ids.get(0), "no-such-item"), true);
+        store.recordUsage(P, List.of(ids.get(0), ids.get(1)), false);
+        store.recordUsage(P, List.of(ids.get(1)), false);
+        store.recordUsage(P, List.of(), true);
+        store.recordUsage("globex", List.of(ids.get(0)), true); // another project's id: unknown there
+
+        MemoryItem first = store.get(P, ids.get(0)).orElseThrow();
+        MemoryItem second = store.get(P, ids.get(1)).orElseThrow();
+        assertThat(List.of(first.successCount(), first.failureCount())).containsExactly(1L, 1L);
+        assertThat(List.of(second.successCount(), second.failureCount())).containsExactly(0L, 2L);
+        assertThat(first.updatedAt()).isEqualTo(written);
+        assertThat(second.updatedAt()).isEqualTo(written);
+        assertThat(store.get("globex", ids.get(0))).isEmpty();
+    }
+
+    @Test
+    void search_kinds_returnsOnlyThoseKinds() {
+        String fact = writeOne(fact("The customer lives in Lyon and speaks French."));
+        String preference = writeOne(MemoryWrite.of(AGENT, MemoryKind.PREFERENCE, "The customer prefers French."));
+        String procedure = writeOne(MemoryWrite.of(AGENT, MemoryKind.PROCEDURE,
+                "To answer in French, switch the reply template to fr-FR."));
+
+        assertThat(searchIds("French")).containsExactlyInAnyOrder(fact, preference, procedure);
+        assertThat(searchIds(P, new MemorySearch("French", AGENT, null, null, Set.of(MemoryKind.PREFERENCE), 10, null)))
+                .containsExactly(preference);
+        assertThat(searchIds(P, new MemorySearch("French", AGENT, null, null,
+                Set.of(MemoryKind.FACT, MemoryKind.PROCEDURE), 10, null))).containsExactlyInAnyOrder(fact, procedure);
+        assertThat(searchIds(P, new MemorySearch("French", AGENT, null, null, Set.of(MemoryKind.EXAMPLE), 10, null)))
+                .isEmpty();
+    }
+
+    @Test
+    void search_minScore_dropsHitsScoredBelowIt() {
+        store.write(P, List.of(
+                fact("The billing system runs its nightly batch at 02:00 UTC."),
+                fact("Invoices are sent on the first day of each month."),
+                fact("Passwords must be rotated every ninety days."),
+                fact("The cafeteria serves lunch from noon.")));
+        List<MemoryHit> all = store.search(P, MemorySearch.of(AGENT, "billing batch schedule", 10));
+        assertThat(all).hasSizeGreaterThan(2);
+        double threshold = (all.get(0).score() + all.get(1).score()) / 2;
+        assertThat(all.get(0).score()).isGreaterThan(all.get(1).score());
+
+        List<MemoryHit> strict = store.search(P,
+                new MemorySearch("billing batch schedule", AGENT, null, null, null, 10, threshold));
+
+        assertThat(strict).extracting(h -> h.item().id()).containsExactly(all.get(0).item().id());
+        assertThat(store.search(P, new MemorySearch("billing batch schedule", AGENT, null, null, null, 10, 0.0)))
+                .hasSameSizeAs(all);
+        assertThat(fields(() -> store.search(P, new MemorySearch("q", AGENT, null, null, null, 10, 1.5))))
+                .containsExactly("minScore");
+    }
+
+    @Test
+    void write_sameKeyTwiceInOneBatch_secondSupersedesFirstAndBothAreKept() {
+        List<MemoryWriteResult> r = store.write(P, List.of(
+                MemoryWrite.of(AGENT, MemoryKind.PREFERENCE, "The customer's preferred language is French.")
+                        .withKey("preferred_language", JsonText.ofValid("\"fr\"")),
+                MemoryWrite.of(AGENT, MemoryKind.PREFERENCE, "The customer's preferred language is German.")
+                        .withKey("preferred_language", JsonText.ofValid("\"de\""))));
+
+        assertThat(r).extracting(MemoryWriteResult::action)
+                .containsExactly(MemoryWriteResult.Action.CREATED, MemoryWriteResult.Action.SUPERSEDED);
+        assertThat(r.get(1).supersededId()).isEqualTo(r.get(0).id());
+        MemoryItem first = store.get(P, r.get(0).id()).orElseThrow();
+        MemoryItem second = store.get(P, r.get(1).id()).orElseThrow();
+        assertThat(first.status()).isEqualTo(MemoryStatus.SUPERSEDED);
+        assertThat(first.supersededBy()).isEqualTo(second.id());
+        assertThat(first.validTo()).isEqualTo(clock.instant());
+        assertThat(second.status()).isEqualTo(MemoryStatus.ACTIVE);
+        assertThat(store.list(P, AGENT, null, 10)).hasSize(2);
+        assertThat(store.search(P, MemorySearch.of(AGENT, "preferred_language", 5)))
+                .extracting(h -> h.item().id()).containsExactly(second.id());
     }
 
     @Test
