@@ -37,6 +37,8 @@ import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -51,9 +53,9 @@ import org.slf4j.LoggerFactory;
  * before anything is written (the model is the slow part and must never run on the database's writer
  * thread). Then, under one lock per store (so that merge and supersession decisions see every earlier write
  * of this process), each write is classified against the database, the index and the earlier writes of the
- * batch, and everything is committed in one {@link Database#write}; the index follows and is committed with
- * a marker of the database state it reflects. One store per index directory and, for the decisions to be
- * exact, one writing process per database.
+ * batch, and everything is committed in one {@link Database#write}; the index follows and is refreshed, so
+ * the items are durable (in the database) and searchable when the write returns. One store per index
+ * directory and, for the decisions to be exact, one writing process per database.
  *
  * <p><b>Merging.</b> A write whose cosine to an active, valid item of the same scope (agent, user, session)
  * and kind is at least {@link MemoryConfig#mergeThreshold} (and whose key is the same, or both have none)
@@ -85,9 +87,17 @@ import org.slf4j.LoggerFactory;
  * by another model, are embedded again (and their new vectors stored). The database also allows one active
  * item per key and scope (a unique partial index), whoever writes.
  *
- * <p><b>Index marker.</b> Each index commit stores the number of active items and the greatest {@code
- * updated_ns} of the database; usage counters do not move {@code updated_ns}, so only content and status
- * changes count. On opening, a missing or different marker (or another embedding model) rebuilds the index.
+ * <p><b>Index commits and catch-up.</b> The index is derived data, so its commits (fsyncs) are off the write
+ * path: a background task commits it every {@link MemoryConfig#indexCommitInterval} when it changed, and
+ * {@link #close} does. Each commit carries a marker: the embedding model and the greatest {@code updated_ns}
+ * the index holds together with every change before it (usage counters do not move {@code updated_ns}; only
+ * content and status changes do). On opening, the store catches up from the marker instead of rebuilding:
+ * it applies every row with an {@code updated_ns} from the marker less {@link #CATCH_UP_OVERLAP} on (an
+ * active row is indexed with its stored vector, any other removed), then checks that the index holds one
+ * document per active item; only when it does not, or when the marker is missing or names another model,
+ * is the index rebuilt. So a crash costs the index changes since its last commit, which the catch-up
+ * re-applies. The window assumes the clock that stamps {@code updated_ns} never steps back by more than the
+ * overlap; a change it misses is caught by the count, or by {@link #reindex}.
  */
 public final class JdbcMemoryStore implements MemoryStore {
 
@@ -115,7 +125,6 @@ public final class JdbcMemoryStore implements MemoryStore {
             AND (user_id IS NULL OR user_id = :user) AND (session_id IS NULL OR session_id = :session)
             AND valid_from_ns <= :now AND (valid_to_ns IS NULL OR valid_to_ns > :now)""";
 
-    private static final String MARK_ITEMS = "ratchet.memory.active_items";
     private static final String MARK_UPDATED = "ratchet.memory.max_updated_ns";
     private static final String MARK_MODEL = "ratchet.memory.model";
 
@@ -123,6 +132,11 @@ public final class JdbcMemoryStore implements MemoryStore {
     private static final int MAX_SCOPE = 256;
     private static final int CHUNK = 500;
     private static final int REINDEX_BATCH = 256;
+    /**
+     * How far before its marker a catch-up starts reading: a change committed late (its transaction took a
+     * while), or stamped by a clock a little behind, still carries an {@code updated_ns} inside this window.
+     */
+    static final Duration CATCH_UP_OVERLAP = Duration.ofSeconds(10);
 
     private final Database db;
     private final Embedder embedder;
@@ -131,13 +145,24 @@ public final class JdbcMemoryStore implements MemoryStore {
     private final Clock clock;
     private final MemoryConfig config;
     private final ReentrantLock writeLock = new ReentrantLock();
+    /** Held while the index is committed or rebuilt, so that no commit ever holds half a rebuild. */
+    private final ReentrantLock commitLock = new ReentrantLock();
     private final RetrievalCounter retrievals = new RetrievalCounter();
-    /** Runs the background work: flushing retrieval counts. One daemon thread. */
+    /** Whether the index holds changes made since its last commit. */
+    private final AtomicBoolean indexDirty = new AtomicBoolean();
+    /**
+     * The greatest {@code updated_ns} whose change this index holds, together with every earlier change
+     * (less {@link #CATCH_UP_OVERLAP}): what the next commit's marker says. Moves only after the change is in
+     * the index writer, so a commit never claims what it lacks.
+     */
+    private final AtomicLong applied = new AtomicLong();
+    /** Runs the background work: index commits, retrieval count flushes. One daemon thread. */
     private final ScheduledExecutorService maintenance;
+    private final boolean rebuiltOnOpen;
 
     /**
-     * Opens the store: the index in {@code indexDir} (created when missing) is rebuilt from the database when
-     * its marker disagrees with it.
+     * Opens the store and brings the index in {@code indexDir} (created when missing) up to date with the
+     * database: incrementally from its marker when it has one (see the class comment), else by a rebuild.
      */
     public JdbcMemoryStore(Database db, Embedder embedder, Path indexDir, Clock clock, MemoryConfig config) {
         this.db = Objects.requireNonNull(db, "db");
@@ -147,7 +172,8 @@ public final class JdbcMemoryStore implements MemoryStore {
         this.config = Objects.requireNonNull(config, "config");
         this.index = HybridIndex.open(indexDir, embedder.dimension());
         try {
-            if (!marker().equals(index.commitData())) {
+            rebuiltOnOpen = !catchUpOnOpen();
+            if (rebuiltOnOpen) {
                 reindex(null);
             }
         } catch (RuntimeException e) {
@@ -156,9 +182,13 @@ public final class JdbcMemoryStore implements MemoryStore {
         }
         maintenance = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().daemon().name("ratchet-memory-maintenance").unstarted(r));
-        long flushMs = config.retrievalFlushInterval().toMillis();
-        maintenance.scheduleWithFixedDelay(() -> inBackground("flush retrieval counts", this::flushRetrievals),
-                flushMs, flushMs, TimeUnit.MILLISECONDS);
+        every(config.indexCommitInterval(), "commit the memory index", this::commitIndexIfChanged);
+        every(config.retrievalFlushInterval(), "flush retrieval counts", this::flushRetrievals);
+    }
+
+    private void every(Duration interval, String what, Runnable work) {
+        long ms = Math.max(1, interval.toMillis());
+        maintenance.scheduleWithFixedDelay(() -> inBackground(what, work), ms, ms, TimeUnit.MILLISECONDS);
     }
 
     /** Runs background work, logging a failure: a scheduled task that throws is never run again. */
@@ -333,7 +363,8 @@ public final class JdbcMemoryStore implements MemoryStore {
         for (String agent : agents) {
             prune(project, agent, now);
         }
-        commitIndex();
+        indexed(nanos(now));
+        index.refresh();
         return List.copyOf(results);
     }
 
@@ -700,7 +731,9 @@ public final class JdbcMemoryStore implements MemoryStore {
     @Override
     public void reindex(String project) {
         writeLock.lock();
+        commitLock.lock();
         try {
+            long latest = latestUpdate();
             if (project == null) {
                 index.deleteAll();
             } else {
@@ -708,8 +741,7 @@ public final class JdbcMemoryStore implements MemoryStore {
             }
             String sql = "SELECT " + VECTOR_COLUMNS + " FROM memory_items WHERE status = 'active'"
                     + (project == null ? "" : " AND project_id = :project")
-                    + " AND (project_id > :afterProject OR (project_id = :afterProject AND id > :afterId))"
-                    + " ORDER BY project_id, id LIMIT " + REINDEX_BATCH;
+                    + " AND (project_id, id) > (:afterProject, :afterId) ORDER BY project_id, id LIMIT " + REINDEX_BATCH;
             String afterProject = "";
             String afterId = "";
             while (true) {
@@ -726,10 +758,90 @@ public final class JdbcMemoryStore implements MemoryStore {
                 afterProject = last.project();
                 afterId = last.id();
             }
+            indexed(latest);
             commitIndex();
         } finally {
+            commitLock.unlock();
             writeLock.unlock();
         }
+    }
+
+    /**
+     * Brings a committed index up to date from its marker: applies every row changed since the marker (less
+     * {@link #CATCH_UP_OVERLAP}), then checks the index holds as many documents as the database has active
+     * items. False when it cannot (no marker, another model, a count that still disagrees): then rebuild.
+     */
+    private boolean catchUpOnOpen() {
+        Map<String, String> marker = index.commitData();
+        long since;
+        try {
+            since = Long.parseLong(marker.getOrDefault(MARK_UPDATED, ""));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        if (!embedder.model().equals(marker.get(MARK_MODEL))) {
+            return false;
+        }
+        long latest = latestUpdate();
+        int changed = catchUp(since - CATCH_UP_OVERLAP.toNanos());
+        index.refresh();
+        long active = db.read(h -> h.createQuery("SELECT COUNT(*) FROM memory_items WHERE status = 'active'")
+                .mapTo(Long.class).one());
+        if (index.size() != active) {
+            LOG.info("memory index: {} documents after catching up, the database has {} active items; rebuilding",
+                    index.size(), active);
+            return false;
+        }
+        indexed(Math.max(since, latest));
+        if (changed > 0) {
+            commitIndex();
+        }
+        return true;
+    }
+
+    /**
+     * Applies to the index every row whose {@code updated_ns} is at least {@code from}, a page at a time (in
+     * the order of the index on {@code (updated_ns, project_id, id)}). Not visible before the next refresh.
+     *
+     * @return how many rows it applied
+     */
+    private int catchUp(long from) {
+        String sql = "SELECT " + VECTOR_COLUMNS + " FROM memory_items"
+                + " WHERE (updated_ns, project_id, id) > (:afterNs, :afterProject, :afterId)"
+                + " ORDER BY updated_ns, project_id, id LIMIT " + REINDEX_BATCH;
+        // (from, '', '') precedes every row stamped from on: project ids are never empty.
+        long afterNs = from;
+        String afterProject = "";
+        String afterId = "";
+        int count = 0;
+        while (true) {
+            long n = afterNs;
+            String p = afterProject;
+            String i = afterId;
+            List<Stored> page = db.read(h -> h.createQuery(sql).bind("afterNs", n).bind("afterProject", p)
+                    .bind("afterId", i).map((rs, ctx) -> readStored(rs)).list());
+            if (page.isEmpty()) {
+                return count;
+            }
+            apply(page);
+            count += page.size();
+            MemoryItem last = page.get(page.size() - 1).item();
+            afterNs = nanos(last.updatedAt());
+            afterProject = last.project();
+            afterId = last.id();
+        }
+    }
+
+    /** The greatest {@code updated_ns} of the database (0 when it holds no item). */
+    private long latestUpdate() {
+        return db.read(h -> h.createQuery("SELECT MAX(updated_ns) FROM memory_items").mapTo(Long.class).findOne())
+                .orElse(0L);
+    }
+
+    /** Records that the index holds every change up to {@code updatedNs}, for the next commit to say so. */
+    private void indexed(long updatedNs) {
+        applied.accumulateAndGet(updatedNs, Math::max);
+        indexDirty.set(true);
     }
 
     /** A row of the database with its stored vector (null: none) and the model that made it. */
@@ -793,18 +905,71 @@ public final class JdbcMemoryStore implements MemoryStore {
                 it.validFrom(), it.validTo());
     }
 
-    private void commitIndex() {
-        index.commit(marker());
+    /**
+     * Commits the index now (an fsync), with a marker of what it holds: the greatest {@code updated_ns} it
+     * has applied and the embedding model. Writes need not wait for it: they are searchable after a refresh,
+     * and a crash loses only index changes that a catch-up re-applies from the database.
+     */
+    void commitIndex() {
+        commitLock.lock();
+        try {
+            indexDirty.set(false);
+            Map<String, String> marker = Map.of(MARK_UPDATED, Long.toString(applied.get()), MARK_MODEL, embedder.model());
+            try {
+                index.commit(marker);
+            } catch (RuntimeException | Error e) {
+                indexDirty.set(true);
+                throw e;
+            }
+        } finally {
+            commitLock.unlock();
+        }
     }
 
-    /** What the index must reflect: the number of active items, the last content change, the model. */
-    private Map<String, String> marker() {
-        long[] state = db.read(h -> h.createQuery("""
-                        SELECT (SELECT COUNT(*) FROM memory_items WHERE status = 'active') AS active,
-                               (SELECT MAX(updated_ns) FROM memory_items) AS updated""")
-                .map((rs, ctx) -> new long[] {rs.getLong("active"), rs.getLong("updated")}).one());
-        return Map.of(MARK_ITEMS, Long.toString(state[0]), MARK_UPDATED, Long.toString(state[1]),
-                MARK_MODEL, embedder.model());
+    private void commitIndexIfChanged() {
+        if (indexDirty.get()) {
+            commitIndex();
+        }
+    }
+
+    /** The {@code updated_ns} the index's last commit says it holds (for tests). */
+    long committedUpTo() {
+        return Long.parseLong(index.commitData().getOrDefault(MARK_UPDATED, "-1"));
+    }
+
+    /** Whether opening rebuilt the index rather than caught it up (for tests). */
+    boolean rebuiltOnOpen() {
+        return rebuiltOnOpen;
+    }
+
+    /** The documents in the index: one per active item when it agrees with the database (for tests). */
+    int indexSize() {
+        index.refresh();
+        return index.size();
+    }
+
+    /**
+     * Closes the way a crash would (for tests): the background work stops, and neither the retrieval counts
+     * nor the index changes since its last commit are kept.
+     */
+    void abandon() {
+        stopBackground();
+        index.close();
+    }
+
+    /**
+     * Stops the background work, letting a task in progress finish: Lucene must not be interrupted (an
+     * interrupt closes the file channels under an index writer).
+     */
+    private void stopBackground() {
+        maintenance.shutdown();
+        try {
+            if (!maintenance.awaitTermination(1, TimeUnit.MINUTES)) {
+                LOG.warn("memory store: background work did not stop within a minute");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // --- snapshots ---
@@ -907,14 +1072,7 @@ public final class JdbcMemoryStore implements MemoryStore {
     /** Stops the background work, flushes the retrieval counts, commits the index (with its marker) and closes it. */
     @Override
     public void close() {
-        maintenance.shutdown();
-        try {
-            if (!maintenance.awaitTermination(1, TimeUnit.MINUTES)) {
-                LOG.warn("memory store: background work did not stop within a minute");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        stopBackground();
         try {
             flushRetrievals();
         } finally {

@@ -16,9 +16,12 @@ import java.time.Duration;
  *     (0 turns it off; default 0.1)
  * @param retrievalFlushInterval how often the retrieval counts that searches gather in memory are added to
  *     the database (default 1 second); a crash loses at most the counts of the last interval
+ * @param indexCommitInterval how often the search index is committed (made durable, an fsync) when it has
+ *     changed (default 1 second). Writes never wait for it; after a crash the index catches up from the
+ *     database, so a longer interval costs a longer catch-up, not data
  */
 public record MemoryConfig(double mergeThreshold, int capacityPerAgent, Duration halfLife, double recencyWeight,
-        Duration retrievalFlushInterval) {
+        Duration retrievalFlushInterval, Duration indexCommitInterval) {
 
     public MemoryConfig {
         if (!(mergeThreshold > 0 && mergeThreshold <= 1)) {
@@ -32,6 +35,7 @@ public record MemoryConfig(double mergeThreshold, int capacityPerAgent, Duration
             throw new BadInputException("recencyWeight", "must be between 0 and 10");
         }
         requirePositive("retrievalFlushInterval", retrievalFlushInterval);
+        requirePositive("indexCommitInterval", indexCommitInterval);
     }
 
     private static void requirePositive(String field, Duration d) {
@@ -41,14 +45,21 @@ public record MemoryConfig(double mergeThreshold, int capacityPerAgent, Duration
     }
 
     public static MemoryConfig defaults() {
-        return new MemoryConfig(0.92, 10_000, Duration.ofDays(30), 0.1, Duration.ofSeconds(1));
+        return new MemoryConfig(0.92, 10_000, Duration.ofDays(30), 0.1, Duration.ofSeconds(1), Duration.ofSeconds(1));
     }
 
     public MemoryConfig withCapacityPerAgent(int capacity) {
-        return new MemoryConfig(mergeThreshold, capacity, halfLife, recencyWeight, retrievalFlushInterval);
+        return new MemoryConfig(mergeThreshold, capacity, halfLife, recencyWeight, retrievalFlushInterval,
+                indexCommitInterval);
     }
 
     public MemoryConfig withRetrievalFlushInterval(Duration interval) {
-        return new MemoryConfig(mergeThreshold, capacityPerAgent, halfLife, recencyWeight, interval);
+        return new MemoryConfig(mergeThreshold, capacityPerAgent, halfLife, recencyWeight, interval,
+                indexCommitInterval);
+    }
+
+    public MemoryConfig withIndexCommitInterval(Duration interval) {
+        return new MemoryConfig(mergeThreshold, capacityPerAgent, halfLife, recencyWeight, retrievalFlushInterval,
+                interval);
     }
 }

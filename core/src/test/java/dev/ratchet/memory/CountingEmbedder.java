@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * many calls, so a test can tell whether a store re-embedded what it should not have, or batched what it
  * should. {@link #embed} (queries) is not counted.
  */
-final class CountingEmbedder implements Embedder {
+class CountingEmbedder implements Embedder {
 
     private final Embedder delegate;
     private final AtomicInteger calls = new AtomicInteger();

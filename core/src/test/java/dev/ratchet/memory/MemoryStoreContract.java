@@ -501,6 +501,113 @@ public abstract class MemoryStoreContract {
                 .extracting(h -> h.item().id()).containsExactly(second.id());
     }
 
+    private static final List<String> QUERIES = List.of("who is the escalation contact", "when does billing run",
+            "password policy", "where do delivery complaints go", "lunch");
+
+    private List<List<String>> searchAll(JdbcMemoryStore s) {
+        return QUERIES.stream().map(q -> s.search(P, MemorySearch.of(AGENT, q, 3)).stream()
+                .map(h -> h.item().id()).toList()).toList();
+    }
+
+    @Test
+    void open_afterCrash_catchesUpFromTheMarkerAndSearchesAsAFreshRebuild() {
+        store.close();
+        CountingEmbedder counting = new CountingEmbedder(BGE);
+        MemoryConfig noBackgroundCommits = MemoryConfig.defaults().withIndexCommitInterval(Duration.ofHours(1));
+        store = new JdbcMemoryStore(db, counting, indexDir.resolve("crashed"), clock, noBackgroundCommits);
+        String dana = writeOne(fact("The escalation contact is Dana.").withKey("escalation_contact", null));
+        String billing = writeOne(fact("The billing system runs its nightly batch at 02:00 UTC."));
+        writeOne(fact("Passwords must be rotated every ninety days."));
+        store.commitIndex();
+        clock.advance(Duration.ofHours(1)); // what follows lies outside the catch-up window of what came before
+        // Changes the crash will take from the index (never committed): new items, a supersession, a merge.
+        String lee = writeOne(fact("The escalation contact is Lee.").withKey("escalation_contact", null));
+        store.write(P, List.of(fact("Customer complaints about late deliveries go to logistics."),
+                fact("The cafeteria serves lunch from noon.")));
+        assertThat(store.write(P, List.of(fact("The billing system runs its nightly batch at 2:00 UTC."))).get(0).id())
+                .isEqualTo(billing);
+        store.abandon();
+        counting.reset();
+
+        store = new JdbcMemoryStore(db, counting, indexDir.resolve("crashed"), clock, noBackgroundCommits);
+
+        assertThat(store.rebuiltOnOpen()).isFalse();
+        assertThat(counting.texts()).as("every vector came from the database").isZero();
+        assertThat(store.indexSize()).isEqualTo(store.list(P, AGENT, MemoryStatus.ACTIVE, 100).size()).isEqualTo(5);
+        assertThat(store.search(P, MemorySearch.of(AGENT, "who is the escalation contact", 1)))
+                .extracting(h -> h.item().id()).containsExactly(lee).doesNotContain(dana);
+        JdbcMemoryStore rebuilt = newStore(BGE, "rebuilt");
+        try {
+            assertThat(rebuilt.rebuiltOnOpen()).isTrue();
+            assertThat(searchAll(store)).isEqualTo(searchAll(rebuilt));
+        } finally {
+            rebuilt.close();
+        }
+    }
+
+    @Test
+    void open_changeTheCatchUpCannotSee_isFoundByTheCountAndRebuilds() {
+        writeOne(fact("The billing system runs its nightly batch at 02:00 UTC."));
+        store.close();
+        // Another writer whose clock ran an hour behind, with no vector: the marker's window misses the row,
+        // the count of active items does not.
+        long stamp = Times.nanos(clock.instant().minus(Duration.ofHours(1)));
+        db.write(h -> h.createUpdate("""
+                        INSERT INTO memory_items (project_id, id, agent, kind, text, provenance, valid_from_ns, status,
+                            created_ns, updated_ns)
+                        VALUES (:project, 'late', :agent, 'fact', 'Passwords must be rotated every ninety days.', '{}',
+                            :stamp, 'active', :stamp, :stamp)""")
+                .bind("project", P).bind("agent", AGENT).bind("stamp", stamp).execute());
+        CountingEmbedder counting = new CountingEmbedder(BGE);
+
+        store = newStore(counting, "memory");
+
+        assertThat(store.rebuiltOnOpen()).isTrue();
+        assertThat(counting.texts()).as("only the row without a vector").isEqualTo(1);
+        assertThat(searchIds("password rotation")).startsWith("late");
+        assertThat(store.indexSize()).isEqualTo(2);
+    }
+
+    @Test
+    void open_indexOfAnotherModel_rebuildsWithThisModel() {
+        writeOne(fact("The billing system runs its nightly batch at 02:00 UTC."));
+        writeOne(fact("Passwords must be rotated every ninety days."));
+        store.close();
+        CountingEmbedder renamed = new CountingEmbedder(BGE) {
+            @Override
+            public String model() {
+                return "bge-small-renamed";
+            }
+        };
+
+        store = newStore(renamed, "memory");
+
+        assertThat(store.rebuiltOnOpen()).isTrue();
+        assertThat(renamed.texts()).isEqualTo(2);
+        List<String> models = db.read(h -> h.createQuery("SELECT DISTINCT vector_model FROM memory_items")
+                .mapTo(String.class).list());
+        assertThat(models).containsExactly("bge-small-renamed");
+    }
+
+    @Test
+    void write_indexIsCommittedInTheBackground() throws InterruptedException {
+        store.close();
+        store = new JdbcMemoryStore(db, BGE, indexDir.resolve("background"), clock,
+                MemoryConfig.defaults().withIndexCommitInterval(Duration.ofMillis(20)));
+        store.write(P, List.of(fact("The billing system runs its nightly batch at 02:00 UTC."),
+                fact("Passwords must be rotated every ninety days.")));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (store.committedUpTo() < Times.nanos(clock.instant()) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        store.abandon(); // a crash after the background commit keeps what it committed
+        store = null;
+
+        try (HybridIndex committed = HybridIndex.open(indexDir.resolve("background"), BGE.dimension())) {
+            assertThat(committed.size()).isEqualTo(2);
+        }
+    }
+
     @Test
     void badInput_isNamedAndChangesNothing() {
         assertThat(fields(() -> store.write(P, List.of(fact("")))) ).containsExactly("0:text");
