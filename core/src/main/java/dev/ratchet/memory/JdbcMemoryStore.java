@@ -33,7 +33,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +43,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,13 +52,24 @@ import org.slf4j.LoggerFactory;
  * {@link MemoryStore} over a {@link Database} (the record) and a {@link HybridIndex} (derived, rebuilt from
  * the database whenever it disagrees with it).
  *
- * <p><b>Writes.</b> A batch is validated, then its texts are embedded in one {@link Embedder#embedAll} call
- * before anything is written (the model is the slow part and must never run on the database's writer
- * thread). Then, under one lock per store (so that merge and supersession decisions see every earlier write
- * of this process), each write is classified against the database, the index and the earlier writes of the
- * batch, and everything is committed in one {@link Database#write}; the index follows and is refreshed, so
- * the items are durable (in the database) and searchable when the write returns. One store per index
- * directory and, for the decisions to be exact, one writing process per database.
+ * <p><b>Writes.</b> A write runs in three stages, so that the slow parts of one batch overlap those of the
+ * next and many small concurrent writes cost as much as a few large ones:
+ * <ol>
+ *   <li>validation, on the caller's thread (bad input changes nothing);</li>
+ *   <li>embedding, on the {@link EmbeddingStage}'s one thread: the texts of every batch that queued while
+ *       the model was busy go into one {@link Embedder#embedAll} call (up to {@link
+ *       MemoryConfig#embedBatchSize}), so a hundred clients writing one item each run the model on full
+ *       batches. The model never runs on the database's writer thread or under the write lock;</li>
+ *   <li>applying, under one lock per store (so that merge and supersession decisions see every earlier
+ *       write of this process): the lock's holder takes every batch whose vectors are ready, classifies
+ *       each write against the database, the index and the earlier writes of the group, stores the group
+ *       in one {@link Database#write} (one fsync on SQLite), applies it to the index and refreshes it. A
+ *       group that fails is applied again batch by batch, so that each batch is stored whole or not at
+ *       all, alone.</li>
+ * </ol>
+ * {@link #write} returns when its batch is durable (in the database) and searchable (in the refreshed
+ * index). Every item of a group is stamped with one instant, taken when the group is applied. One store per
+ * index directory and, for the decisions to be exact, one writing process per database.
  *
  * <p><b>Merging.</b> A write whose cosine to an active, valid item of the same scope (agent, user, session)
  * and kind is at least {@link MemoryConfig#mergeThreshold} (and whose key is the same, or both have none)
@@ -159,6 +173,11 @@ public final class JdbcMemoryStore implements MemoryStore {
     /** Runs the background work: index commits, retrieval count flushes. One daemon thread. */
     private final ScheduledExecutorService maintenance;
     private final boolean rebuiltOnOpen;
+    /** Embeds the texts of writes, batching concurrent writers' together. */
+    private final EmbeddingStage embeddings;
+    /** Batches embedded and waiting to be applied, oldest first; taken only under {@link #writeLock}. */
+    private final ConcurrentLinkedQueue<Pending> ready = new ConcurrentLinkedQueue<>();
+    private volatile boolean closed;
 
     /**
      * Opens the store and brings the index in {@code indexDir} (created when missing) up to date with the
@@ -180,6 +199,7 @@ public final class JdbcMemoryStore implements MemoryStore {
             index.close();
             throw e;
         }
+        embeddings = new EmbeddingStage(embedder, config.embedBatchSize(), "ratchet-memory-embedder");
         maintenance = Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().daemon().name("ratchet-memory-maintenance").unstarted(r));
         every(config.indexCommitInterval(), "commit the memory index", this::commitIndexIfChanged);
@@ -202,13 +222,28 @@ public final class JdbcMemoryStore implements MemoryStore {
 
     // --- write ---
 
-    private record Valid(MemoryWrite w, MemoryKind kind, Instant validTo) {
+    /** A write that passed validation, with its kind parsed. */
+    private record Valid(MemoryWrite w, MemoryKind kind) {
     }
 
-    /** A new item of this batch and its vector. */
+    /** A new item of this group and its vector. */
     private record Created(MemoryItem item, float[] vector) {
     }
 
+    /** A batch whose vectors are ready, waiting for its turn under the write lock. */
+    private record Pending(String project, List<Valid> batch, List<float[]> vectors,
+            CompletableFuture<List<MemoryWriteResult>> result) {
+    }
+
+    /**
+     * {@inheritDoc} Validates, waits for the embedding stage to embed the texts (together with other
+     * writers'), then applies the batch under the write lock in one group with the batches that became ready
+     * meanwhile: one transaction, one index refresh. A group that fails is applied again batch by batch, so
+     * one batch's failure never fails another's. Thread-safe.
+     *
+     * @throws EmbeddingException if the model fails; then nothing is stored
+     * @throws IllegalStateException if the store is closed
+     */
     @Override
     public List<MemoryWriteResult> write(String project, List<MemoryWrite> batch) {
         requireProject(project);
@@ -221,20 +256,128 @@ public final class JdbcMemoryStore implements MemoryStore {
         if (batch.isEmpty()) {
             return List.of();
         }
-        Instant now = clock.instant();
-        List<Valid> valid = validate(batch, now);
-        List<float[]> vectors = embedder.embedAll(valid.stream().map(v -> v.w().text()).toList());
+        List<Valid> valid = validate(batch, clock.instant());
+        requireOpen();
+        List<float[]> vectors = embeddings.embedAll(valid.stream().map(v -> v.w().text()).toList());
+        Pending mine = new Pending(project, valid, vectors, new CompletableFuture<>());
+        ready.add(mine);
         writeLock.lock();
         try {
-            return writeLocked(project, valid, vectors, now);
+            // Whoever holds the lock applies what is ready; a batch is applied by its own writer or by another.
+            while (!mine.result().isDone()) {
+                applyGroup(nextGroup());
+            }
         } finally {
             writeLock.unlock();
+        }
+        try {
+            return mine.result().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("the memory store is closed");
+        }
+    }
+
+    /** The ready batches to apply together: the oldest first, at most {@link #MAX_BATCH} writes (or one batch). */
+    private List<Pending> nextGroup() {
+        List<Pending> group = new ArrayList<>();
+        int writes = 0;
+        for (Pending p = ready.peek(); p != null; p = ready.peek()) {
+            if (!group.isEmpty() && writes + p.batch().size() > MAX_BATCH) {
+                break;
+            }
+            ready.poll(); // only the holder of the write lock takes from the queue, so this is p
+            group.add(p);
+            writes += p.batch().size();
+        }
+        return group;
+    }
+
+    /** Applies a group and completes its writers' results; called under the write lock. */
+    private void applyGroup(List<Pending> group) {
+        if (closed) {
+            IllegalStateException e = new IllegalStateException("the memory store was closed before this write");
+            group.forEach(p -> p.result().completeExceptionally(e));
+            return;
+        }
+        Plan plan;
+        try {
+            plan = plan(group);
+            persist(plan);
+        } catch (RuntimeException | Error e) {
+            // Nothing of the group was stored: apply each batch alone, so that only the bad one fails.
+            if (group.size() == 1) {
+                group.get(0).result().completeExceptionally(e);
+            } else {
+                group.forEach(p -> applyGroup(List.of(p)));
+            }
+            return;
+        }
+        try {
+            index(plan);
+        } catch (RuntimeException | Error e) {
+            // Stored, but not all of it searchable: no writer may be told otherwise. The next catch-up or
+            // reindex repairs the index; applying the batches again would store them twice.
+            group.forEach(p -> p.result().completeExceptionally(e));
+            return;
+        }
+        for (int i = 0; i < group.size(); i++) {
+            group.get(i).result().complete(plan.results.get(i));
+        }
+    }
+
+    /**
+     * What a group does to the database, decided before anything is written: new items, changed items
+     * (merged, superseded), and each batch's results. All of it carries one instant, taken now, when the
+     * group is applied: so {@code updated_ns} follows the order of the writes of this process.
+     */
+    private static final class Plan {
+        final Instant now;
+        final Map<String, Created> created = new LinkedHashMap<>();
+        /** Existing items changed by this group, by id. */
+        final Map<String, MemoryItem> updated = new LinkedHashMap<>();
+        /** Idempotency keys seen in this group: project and key to the id that holds the write. */
+        final Map<List<String>, String> idempotency = new HashMap<>();
+        final List<List<MemoryWriteResult>> results = new ArrayList<>();
+        /** The (project, agent) pairs written to, whose capacity is checked. */
+        final Set<List<String>> agents = new LinkedHashSet<>();
+        /** Items expired by pruning, filled in by {@link #persist}. */
+        final List<String> expired = new ArrayList<>();
+
+        Plan(Instant now) {
+            this.now = now;
+        }
+
+        /** The version of an item this group has made, if it made one. */
+        Optional<MemoryItem> changed(String id) {
+            Created c = created.get(id);
+            return c != null ? Optional.of(c.item()) : Optional.ofNullable(updated.get(id));
+        }
+
+        void put(MemoryItem item) {
+            Created c = created.get(item.id());
+            if (c != null) {
+                created.put(item.id(), new Created(item, c.vector()));
+            } else {
+                updated.put(item.id(), item);
+            }
         }
     }
 
     private static List<Valid> validate(List<MemoryWrite> batch, Instant now) {
         List<FieldError> errors = new ArrayList<>();
-        List<Valid> out = new ArrayList<>();
+        List<Valid> out = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             MemoryWrite w = batch.get(i);
             if (w == null) {
@@ -267,20 +410,15 @@ public final class JdbcMemoryStore implements MemoryStore {
             if (w.key() != null && (w.key().isBlank() || w.key().length() > MemoryWrite.MAX_KEY)) {
                 errors.add(new FieldError(i, "key", "must not be blank and at most " + MemoryWrite.MAX_KEY + " characters"));
             }
-            Instant validTo = w.validTo();
             if (w.ttl() != null && w.validTo() != null) {
                 errors.add(new FieldError(i, "ttl", "give ttl or validTo, not both"));
-            } else if (w.ttl() != null) {
-                if (w.ttl().isNegative() || w.ttl().isZero()) {
-                    errors.add(new FieldError(i, "ttl", "must be positive"));
-                } else {
-                    validTo = now.plus(w.ttl());
-                }
+            } else if (w.ttl() != null && (w.ttl().isNegative() || w.ttl().isZero())) {
+                errors.add(new FieldError(i, "ttl", "must be positive"));
             } else if (w.validTo() != null && !w.validTo().isAfter(now)) {
                 errors.add(new FieldError(i, "validTo", "must be in the future"));
             }
             if (errors.size() == before) {
-                out.add(new Valid(w, kind, validTo));
+                out.add(new Valid(w, kind));
             }
         }
         if (!errors.isEmpty()) {
@@ -295,92 +433,82 @@ public final class JdbcMemoryStore implements MemoryStore {
         }
     }
 
-    private List<MemoryWriteResult> writeLocked(String project, List<Valid> batch, List<float[]> vectors, Instant now) {
-        List<MemoryWriteResult> results = new ArrayList<>();
-        Map<String, Created> created = new LinkedHashMap<>();
-        Map<String, MemoryItem> updated = new LinkedHashMap<>(); // existing items changed by this batch
-        Map<String, String> idempotency = new HashMap<>();
-        for (int i = 0; i < batch.size(); i++) {
-            Valid v = batch.get(i);
-            MemoryWrite w = v.w();
-            float[] vector = vectors.get(i);
-            if (w.idempotencyKey() != null) {
-                String seen = idempotency.get(w.idempotencyKey());
-                if (seen == null) {
-                    seen = idByIdempotencyKey(project, w.idempotencyKey()).orElse(null);
-                }
-                if (seen != null) {
-                    results.add(new MemoryWriteResult(seen, MemoryWriteResult.Action.DUPLICATE, null));
-                    continue;
-                }
+    /** Decides what the group does, batch after batch, each seeing the decisions of those before it. */
+    private Plan plan(List<Pending> group) {
+        Plan plan = new Plan(clock.instant());
+        for (Pending p : group) {
+            List<MemoryWriteResult> results = new ArrayList<>(p.batch().size());
+            for (int i = 0; i < p.batch().size(); i++) {
+                results.add(classify(plan, p.project(), p.batch().get(i), checked(p.vectors().get(i))));
             }
-            MemoryItem target = null;
-            boolean supersede = false;
-            if (w.key() != null) {
-                target = activeByKey(project, w, created, updated);
-                supersede = target != null && !(target.text().equals(w.text()) && Objects.equals(target.value(), w.value())
-                        && target.kind() == v.kind());
-            }
-            if (target == null) {
-                target = nearDuplicate(project, v, vector, now, created, updated);
-            }
-            if (target != null && !supersede) {
-                MemoryItem merged = withProvenance(target, target.provenance().merge(w.provenance()), now);
-                put(merged, created, updated);
-                results.add(new MemoryWriteResult(target.id(), MemoryWriteResult.Action.MERGED, null));
-                remember(idempotency, w, target.id());
-                continue;
-            }
-            String id = Ids.newId(clock);
-            MemoryItem item = new MemoryItem(project, id, w.agent(), w.user(), w.session(), v.kind(), w.text(), w.key(),
-                    w.value(), w.provenance(), now, v.validTo(), MemoryStatus.ACTIVE, null, 0, 0, 0, w.idempotencyKey(),
-                    now, now);
-            created.put(id, new Created(item, vector));
-            remember(idempotency, w, id);
-            if (supersede) {
-                MemoryItem old = new MemoryItem(target.project(), target.id(), target.agent(), target.user(),
-                        target.session(), target.kind(), target.text(), target.key(), target.value(), target.provenance(),
-                        target.validFrom(), now, MemoryStatus.SUPERSEDED, id, target.timesRetrieved(),
-                        target.successCount(), target.failureCount(), target.idempotencyKey(), target.createdAt(), now);
-                put(old, created, updated);
-                results.add(new MemoryWriteResult(id, MemoryWriteResult.Action.SUPERSEDED, target.id()));
-            } else {
-                results.add(new MemoryWriteResult(id, MemoryWriteResult.Action.CREATED, null));
-            }
+            plan.results.add(results);
         }
-        persist(created.values(), updated.values());
-        for (Created c : created.values()) {
-            if (c.item().status() == MemoryStatus.ACTIVE) {
-                index.upsert(document(c.item(), c.vector()));
-            }
-        }
-        for (MemoryItem u : updated.values()) {
-            if (u.status() != MemoryStatus.ACTIVE) {
-                index.delete(u.id());
-            }
-        }
-        Set<String> agents = batch.stream().map(v -> v.w().agent()).collect(Collectors.toCollection(TreeSet::new));
-        for (String agent : agents) {
-            prune(project, agent, now);
-        }
-        indexed(nanos(now));
-        index.refresh();
-        return List.copyOf(results);
+        return plan;
     }
 
-    private static void remember(Map<String, String> idempotency, MemoryWrite w, String id) {
-        if (w.idempotencyKey() != null) {
-            idempotency.put(w.idempotencyKey(), id);
+    /** The vector as the index will take it; a model that answers otherwise fails before anything is stored. */
+    private float[] checked(float[] vector) {
+        if (vector == null || vector.length != embedder.dimension()) {
+            throw new EmbeddingException("the embedder returned a vector of " + (vector == null ? 0 : vector.length)
+                    + " dimensions, expected " + embedder.dimension());
         }
+        try {
+            Vectors.normalized(vector, "vector");
+        } catch (BadInputException e) {
+            throw new EmbeddingException("the embedder returned a zero or non-finite vector");
+        }
+        return vector;
     }
 
-    private static void put(MemoryItem item, Map<String, Created> created, Map<String, MemoryItem> updated) {
-        Created c = created.get(item.id());
-        if (c != null) {
-            created.put(item.id(), new Created(item, c.vector()));
-        } else {
-            updated.put(item.id(), item);
+    /** Decides one write: see the class comment for duplicate, merge, supersede and create. */
+    private MemoryWriteResult classify(Plan plan, String project, Valid v, float[] vector) {
+        MemoryWrite w = v.w();
+        Instant now = plan.now;
+        plan.agents.add(List.of(project, w.agent()));
+        List<String> idempotencyKey = w.idempotencyKey() == null ? null : List.of(project, w.idempotencyKey());
+        if (idempotencyKey != null) {
+            String seen = plan.idempotency.get(idempotencyKey);
+            if (seen == null) {
+                seen = idByIdempotencyKey(project, w.idempotencyKey()).orElse(null);
+            }
+            if (seen != null) {
+                return new MemoryWriteResult(seen, MemoryWriteResult.Action.DUPLICATE, null);
+            }
         }
+        MemoryItem target = null;
+        boolean supersede = false;
+        if (w.key() != null) {
+            target = activeByKey(plan, project, w);
+            supersede = target != null && !(target.text().equals(w.text()) && Objects.equals(target.value(), w.value())
+                    && target.kind() == v.kind());
+        }
+        if (target == null) {
+            target = nearDuplicate(plan, project, v, vector);
+        }
+        if (target != null && !supersede) {
+            plan.put(withProvenance(target, target.provenance().merge(w.provenance()), now));
+            if (idempotencyKey != null) {
+                plan.idempotency.put(idempotencyKey, target.id());
+            }
+            return new MemoryWriteResult(target.id(), MemoryWriteResult.Action.MERGED, null);
+        }
+        String id = Ids.newId(clock);
+        Instant validTo = w.ttl() != null ? now.plus(w.ttl()) : w.validTo();
+        MemoryItem item = new MemoryItem(project, id, w.agent(), w.user(), w.session(), v.kind(), w.text(), w.key(),
+                w.value(), w.provenance(), now, validTo, MemoryStatus.ACTIVE, null, 0, 0, 0, w.idempotencyKey(),
+                now, now);
+        plan.created.put(id, new Created(item, vector));
+        if (idempotencyKey != null) {
+            plan.idempotency.put(idempotencyKey, id);
+        }
+        if (!supersede) {
+            return new MemoryWriteResult(id, MemoryWriteResult.Action.CREATED, null);
+        }
+        plan.put(new MemoryItem(target.project(), target.id(), target.agent(), target.user(), target.session(),
+                target.kind(), target.text(), target.key(), target.value(), target.provenance(), target.validFrom(), now,
+                MemoryStatus.SUPERSEDED, id, target.timesRetrieved(), target.successCount(), target.failureCount(),
+                target.idempotencyKey(), target.createdAt(), now));
+        return new MemoryWriteResult(id, MemoryWriteResult.Action.SUPERSEDED, target.id());
     }
 
     private static MemoryItem withProvenance(MemoryItem t, Provenance p, Instant now) {
@@ -389,23 +517,17 @@ public final class JdbcMemoryStore implements MemoryStore {
                 t.successCount(), t.failureCount(), t.idempotencyKey(), t.createdAt(), now);
     }
 
-    /** The current version of an item as this batch sees it: changed by the batch, created by it, or stored. */
-    private Optional<MemoryItem> current(String project, String id, Map<String, Created> created,
-            Map<String, MemoryItem> updated) {
-        if (created.containsKey(id)) {
-            return Optional.of(created.get(id).item());
-        }
-        if (updated.containsKey(id)) {
-            return Optional.of(updated.get(id));
-        }
-        return get(project, id);
+    /** The current version of an item as the group sees it: changed by the group, or stored. */
+    private Optional<MemoryItem> current(Plan plan, String project, String id) {
+        Optional<MemoryItem> changed = plan.changed(id);
+        return changed.isPresent() ? changed : get(project, id);
     }
 
-    private MemoryItem activeByKey(String project, MemoryWrite w, Map<String, Created> created,
-            Map<String, MemoryItem> updated) {
-        for (Created c : created.values()) {
+    private MemoryItem activeByKey(Plan plan, String project, MemoryWrite w) {
+        for (Created c : plan.created.values()) {
             MemoryItem it = c.item();
-            if (it.status() == MemoryStatus.ACTIVE && sameScope(it, w) && w.key().equals(it.key())) {
+            if (it.status() == MemoryStatus.ACTIVE && it.project().equals(project) && sameScope(it, w)
+                    && w.key().equals(it.key())) {
                 return it;
             }
         }
@@ -417,7 +539,7 @@ public final class JdbcMemoryStore implements MemoryStore {
                 .bind("user", w.user()).bind("session", w.session())
                 .mapTo(String.class).list());
         for (String id : ids) {
-            MemoryItem it = current(project, id, created, updated).orElseThrow();
+            MemoryItem it = current(plan, project, id).orElseThrow();
             if (it.status() == MemoryStatus.ACTIVE) {
                 return it;
             }
@@ -429,16 +551,15 @@ public final class JdbcMemoryStore implements MemoryStore {
         return it.agent().equals(w.agent()) && Objects.equals(it.user(), w.user()) && Objects.equals(it.session(), w.session());
     }
 
-    private MemoryItem nearDuplicate(String project, Valid v, float[] vector, Instant now, Map<String, Created> created,
-            Map<String, MemoryItem> updated) {
+    private MemoryItem nearDuplicate(Plan plan, String project, Valid v, float[] vector) {
         MemoryWrite w = v.w();
         MemoryItem best = null;
         double bestScore = config.mergeThreshold();
-        for (Created c : created.values()) {
+        for (Created c : plan.created.values()) {
             MemoryItem it = c.item();
             double cos = Vectors.dot(c.vector(), vector);
-            if (it.status() == MemoryStatus.ACTIVE && it.kind() == v.kind() && sameScope(it, w)
-                    && Objects.equals(it.key(), w.key()) && cos >= bestScore) {
+            if (it.status() == MemoryStatus.ACTIVE && it.project().equals(project) && it.kind() == v.kind()
+                    && sameScope(it, w) && Objects.equals(it.key(), w.key()) && cos >= bestScore) {
                 best = it;
                 bestScore = cos;
             }
@@ -448,13 +569,13 @@ public final class JdbcMemoryStore implements MemoryStore {
                 .withSession(w.session() == null ? SHARED : w.session())
                 .withKinds(Set.of(v.kind().wire()))
                 .withStatuses(Set.of(MemoryStatus.ACTIVE.wire()))
-                .validAt(now);
+                .validAt(plan.now);
         List<IndexHit> hits = index.search(new SearchRequest(null, vector, filter, 5, 20, RetrievalMode.VECTOR_ONLY, 1.0));
         for (IndexHit hit : hits) {
             if (hit.vectorScore() == null || hit.vectorScore() < bestScore) {
                 continue;
             }
-            MemoryItem it = current(project, hit.id(), created, updated).orElse(null);
+            MemoryItem it = current(plan, project, hit.id()).orElse(null);
             if (it != null && it.status() == MemoryStatus.ACTIVE && Objects.equals(it.key(), w.key())) {
                 best = it;
                 bestScore = hit.vectorScore();
@@ -463,16 +584,16 @@ public final class JdbcMemoryStore implements MemoryStore {
         return best;
     }
 
-    private void persist(Collection<Created> created, Collection<MemoryItem> updated) {
-        if (created.isEmpty() && updated.isEmpty()) {
-            return;
-        }
-        List<Created> inserts = List.copyOf(created);
-        List<MemoryItem> updates = List.copyOf(updated);
+    /**
+     * Stores the plan in one transaction, capacity pruning included, so that a group is stored whole or not
+     * at all. Updates go first: an item leaves the active state before its successor with the same key
+     * enters it (the database allows one active item per key and scope, checked per statement).
+     */
+    private void persist(Plan plan) {
+        List<Created> inserts = List.copyOf(plan.created.values());
+        List<MemoryItem> updates = List.copyOf(plan.updated.values());
         String model = embedder.model();
-        // Updates first: an item leaves the active state before its successor with the same key enters it
-        // (the database allows one active item per key and scope, checked per statement).
-        db.write(h -> {
+        List<String> expired = db.write(h -> {
             if (!updates.isEmpty()) {
                 PreparedBatch b = h.prepareBatch(UPDATE);
                 for (MemoryItem it : updates) {
@@ -489,8 +610,30 @@ public final class JdbcMemoryStore implements MemoryStore {
                 }
                 b.execute();
             }
-            return null;
+            List<String> out = new ArrayList<>();
+            for (List<String> agent : plan.agents) {
+                out.addAll(prune(h, agent.get(0), agent.get(1), plan.now));
+            }
+            return out;
         });
+        plan.expired.addAll(expired);
+    }
+
+    /** Makes the index agree with a stored plan and refreshes it: the plan's items are searchable after this. */
+    private void index(Plan plan) {
+        for (Created c : plan.created.values()) {
+            if (c.item().status() == MemoryStatus.ACTIVE) {
+                index.upsert(document(c.item(), c.vector()));
+            }
+        }
+        for (MemoryItem u : plan.updated.values()) {
+            if (u.status() != MemoryStatus.ACTIVE) {
+                index.delete(u.id());
+            }
+        }
+        plan.expired.forEach(index::delete);
+        indexed(nanos(plan.now));
+        index.refresh();
     }
 
     private static PreparedBatch bindItem(PreparedBatch b, MemoryItem it) {
@@ -509,39 +652,40 @@ public final class JdbcMemoryStore implements MemoryStore {
         return t == null ? null : nanos(t);
     }
 
-    /** Expires the agent's lowest-ranked active items beyond its capacity; see the class comment for the rank. */
-    private void prune(String project, String agent, Instant now) {
-        long active = db.read(h -> h.createQuery(
+    /**
+     * Expires the agent's lowest-ranked active items beyond its capacity (see the class comment for the
+     * rank), inside the write's transaction.
+     *
+     * @return the ids it expired
+     */
+    private List<String> prune(Handle h, String project, String agent, Instant now) {
+        long active = h.createQuery(
                         "SELECT COUNT(*) FROM memory_items WHERE project_id = :project AND agent = :agent AND status = 'active'")
-                .bind("project", project).bind("agent", agent).mapTo(Long.class).one());
+                .bind("project", project).bind("agent", agent).mapTo(Long.class).one();
         if (active <= config.capacityPerAgent()) {
-            return;
+            return List.of();
         }
         record Ranked(String id, double rank) {
         }
-        List<Ranked> ranked = db.read(h -> h.createQuery("""
+        List<Ranked> ranked = h.createQuery("""
                         SELECT id, times_retrieved, success_count, failure_count, updated_ns FROM memory_items
                         WHERE project_id = :project AND agent = :agent AND status = 'active'""")
                 .bind("project", project).bind("agent", agent)
                 .map((rs, ctx) -> new Ranked(rs.getString("id"), rank(rs.getLong("success_count"),
                         rs.getLong("failure_count"), rs.getLong("times_retrieved"),
                         instant(rs.getLong("updated_ns")), now)))
-                .list());
+                .list();
         List<String> expire = ranked.stream()
                 .sorted(Comparator.comparingDouble(Ranked::rank).thenComparing(Ranked::id))
                 .limit(active - config.capacityPerAgent())
                 .map(Ranked::id)
                 .toList();
-        long nowNs = nanos(now);
-        db.write(h -> {
-            for (List<String> chunk : chunks(expire)) {
-                h.createUpdate("UPDATE memory_items SET status = 'expired', updated_ns = :now"
-                                + " WHERE project_id = :project AND id IN (<ids>)")
-                        .bind("now", nowNs).bind("project", project).bindList("ids", chunk).execute();
-            }
-            return null;
-        });
-        expire.forEach(index::delete);
+        for (List<String> chunk : chunks(expire)) {
+            h.createUpdate("UPDATE memory_items SET status = 'expired', updated_ns = :now"
+                            + " WHERE project_id = :project AND id IN (<ids>) AND status = 'active'")
+                    .bind("now", nanos(now)).bind("project", project).bindList("ids", chunk).execute();
+        }
+        return expire;
     }
 
     /** {@code value * freshness}: see the class comment. */
@@ -900,9 +1044,13 @@ public final class JdbcMemoryStore implements MemoryStore {
     }
 
     private static IndexedDocument document(MemoryItem it, float[] vector) {
+        // An item whose validTo passed before it was stored (it waited for the model) is still active, so it
+        // is indexed (one document per active item), as valid only in the instant before validTo: never again.
+        Instant validFrom = it.validTo() != null && !it.validTo().isAfter(it.validFrom())
+                ? it.validTo().minusNanos(1) : it.validFrom();
         return new IndexedDocument(it.id(), it.project(), it.agent(), it.user() == null ? SHARED : it.user(),
                 it.session() == null ? SHARED : it.session(), it.kind().wire(), it.status().wire(), it.text(), vector,
-                it.validFrom(), it.validTo());
+                validFrom, it.validTo());
     }
 
     /**
@@ -937,6 +1085,11 @@ public final class JdbcMemoryStore implements MemoryStore {
         return Long.parseLong(index.commitData().getOrDefault(MARK_UPDATED, "-1"));
     }
 
+    /** Writes waiting for the model (for tests that need a batch to form). */
+    int queuedEmbeddings() {
+        return embeddings.queued();
+    }
+
     /** Whether opening rebuilt the index rather than caught it up (for tests). */
     boolean rebuiltOnOpen() {
         return rebuiltOnOpen;
@@ -953,6 +1106,8 @@ public final class JdbcMemoryStore implements MemoryStore {
      * nor the index changes since its last commit are kept.
      */
     void abandon() {
+        closed = true;
+        embeddings.close();
         stopBackground();
         index.close();
     }
@@ -1069,9 +1224,26 @@ public final class JdbcMemoryStore implements MemoryStore {
         });
     }
 
-    /** Stops the background work, flushes the retrieval counts, commits the index (with its marker) and closes it. */
+    /**
+     * Closes the store: writes still waiting for the model fail, writes already embedded are applied, then
+     * the background work stops, the retrieval counts are flushed and the index is committed (with its
+     * marker) and closed. Later calls fail with {@link IllegalStateException}. Idempotent.
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        embeddings.close();
+        writeLock.lock();
+        try {
+            closed = true;
+            while (!ready.isEmpty()) {
+                applyGroup(nextGroup()); // fails them: the store is closed
+            }
+        } finally {
+            writeLock.unlock();
+        }
         stopBackground();
         try {
             flushRetrievals();

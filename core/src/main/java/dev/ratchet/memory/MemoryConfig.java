@@ -19,9 +19,11 @@ import java.time.Duration;
  * @param indexCommitInterval how often the search index is committed (made durable, an fsync) when it has
  *     changed (default 1 second). Writes never wait for it; after a crash the index catches up from the
  *     database, so a longer interval costs a longer catch-up, not data
+ * @param embedBatchSize the most texts of concurrent writes embedded in one call of the model (1 to 1,000;
+ *     default 64, the batch size of the bundled model); a larger write is embedded alone
  */
 public record MemoryConfig(double mergeThreshold, int capacityPerAgent, Duration halfLife, double recencyWeight,
-        Duration retrievalFlushInterval, Duration indexCommitInterval) {
+        Duration retrievalFlushInterval, Duration indexCommitInterval, int embedBatchSize) {
 
     public MemoryConfig {
         if (!(mergeThreshold > 0 && mergeThreshold <= 1)) {
@@ -36,6 +38,9 @@ public record MemoryConfig(double mergeThreshold, int capacityPerAgent, Duration
         }
         requirePositive("retrievalFlushInterval", retrievalFlushInterval);
         requirePositive("indexCommitInterval", indexCommitInterval);
+        if (embedBatchSize < 1 || embedBatchSize > 1_000) {
+            throw new BadInputException("embedBatchSize", "must be between 1 and 1000");
+        }
     }
 
     private static void requirePositive(String field, Duration d) {
@@ -45,21 +50,26 @@ public record MemoryConfig(double mergeThreshold, int capacityPerAgent, Duration
     }
 
     public static MemoryConfig defaults() {
-        return new MemoryConfig(0.92, 10_000, Duration.ofDays(30), 0.1, Duration.ofSeconds(1), Duration.ofSeconds(1));
+        return new MemoryConfig(0.92, 10_000, Duration.ofDays(30), 0.1, Duration.ofSeconds(1), Duration.ofSeconds(1), 64);
     }
 
     public MemoryConfig withCapacityPerAgent(int capacity) {
         return new MemoryConfig(mergeThreshold, capacity, halfLife, recencyWeight, retrievalFlushInterval,
-                indexCommitInterval);
+                indexCommitInterval, embedBatchSize);
     }
 
     public MemoryConfig withRetrievalFlushInterval(Duration interval) {
         return new MemoryConfig(mergeThreshold, capacityPerAgent, halfLife, recencyWeight, interval,
-                indexCommitInterval);
+                indexCommitInterval, embedBatchSize);
     }
 
     public MemoryConfig withIndexCommitInterval(Duration interval) {
         return new MemoryConfig(mergeThreshold, capacityPerAgent, halfLife, recencyWeight, retrievalFlushInterval,
-                interval);
+                interval, embedBatchSize);
+    }
+
+    public MemoryConfig withEmbedBatchSize(int size) {
+        return new MemoryConfig(mergeThreshold, capacityPerAgent, halfLife, recencyWeight, retrievalFlushInterval,
+                indexCommitInterval, size);
     }
 }

@@ -18,8 +18,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
@@ -606,6 +610,69 @@ public abstract class MemoryStoreContract {
         try (HybridIndex committed = HybridIndex.open(indexDir.resolve("background"), BGE.dimension())) {
             assertThat(committed.size()).isEqualTo(2);
         }
+    }
+
+    @Test
+    void write_concurrentWritersOfOneItemEach_shareOneModelCallAndAllLand() throws Exception {
+        store.close();
+        GatedEmbedder model = new GatedEmbedder(BGE, Set.of());
+        store = newStore(model, "gated");
+        List<String> texts = List.of("The billing system runs its nightly batch at 02:00 UTC.",
+                "Passwords must be rotated every ninety days.", "Use the staging cluster for load tests.",
+                "Customer complaints about late deliveries go to logistics.", "The cafeteria serves lunch from noon.",
+                "Invoices are archived for ten years.", "The weekly design sync is on Tuesdays.",
+                "Refunds above 500 euros need a team lead.", "The mobile app crashes on very large photos.");
+        ExecutorService writers = Executors.newFixedThreadPool(texts.size());
+        try {
+            List<Future<String>> ids = new ArrayList<>();
+            ids.add(writers.submit(() -> writeOne(fact(texts.get(0)))));
+            model.awaitFirstCall();
+            for (String text : texts.subList(1, texts.size())) {
+                ids.add(writers.submit(() -> writeOne(fact(text))));
+            }
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (store.queuedEmbeddings() < texts.size() - 1 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+
+            model.open();
+
+            for (int i = 0; i < texts.size(); i++) {
+                String id = ids.get(i).get();
+                assertThat(store.search(P, MemorySearch.of(AGENT, texts.get(i), 1)))
+                        .extracting(h -> h.item().id()).containsExactly(id);
+            }
+        } finally {
+            writers.shutdownNow();
+        }
+        assertThat(model.calls()).as("the first write, then all that queued behind it").isEqualTo(2);
+        assertThat(model.texts()).isEqualTo(texts.size());
+        assertThat(store.list(P, AGENT, MemoryStatus.ACTIVE, 100)).hasSize(texts.size());
+    }
+
+    @Test
+    void write_modelFails_storesNothing() {
+        store.close();
+        store = newStore(new GatedEmbedder(BGE, Set.of("The model refuses this text.")) {
+            {
+                open();
+            }
+        }, "failing");
+        writeOne(fact("The office opens at nine in the morning."));
+
+        assertThatThrownBy(() -> store.write(P, List.of(fact("A fine text."), fact("The model refuses this text."))))
+                .isInstanceOf(EmbeddingException.class);
+
+        assertThat(store.list(P, AGENT, null, 10)).hasSize(1);
+        assertThat(store.indexSize()).isEqualTo(1);
+    }
+
+    @Test
+    void write_afterClose_isRefused() {
+        store.close();
+        assertThatThrownBy(() -> writeOne(fact("Too late."))).isInstanceOf(IllegalStateException.class);
+        store.close(); // idempotent
+        store = null;
     }
 
     @Test
