@@ -12,6 +12,7 @@ import dev.ratchet.common.Json;
 import dev.ratchet.common.JsonText;
 import dev.ratchet.common.NotFoundException;
 import dev.ratchet.store.Database;
+import dev.ratchet.store.Dialect;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -69,7 +70,18 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * {@link #write} returns when its batch is durable (in the database) and searchable (in the refreshed
  * index). Every item of a group is stamped with one instant, taken when the group is applied. One store per
- * index directory and, for the decisions to be exact, one writing process per database.
+ * index directory.
+ *
+ * <p><b>More than one process.</b> On PostgreSQL several servers may write one database, each with its own
+ * index. The write lock orders only this process's writes; across processes the database keeps the
+ * decisions exact: a unique partial index allows one active item per key and scope, an update applies only
+ * to the version of the item that was read (its {@code updated_ns} and status), and the idempotency key is
+ * unique. A group that meets another process's write (a unique violation, a changed item, a deadlock) has
+ * stored nothing and is decided again against the database as it is now, up to {@link #MAX_ATTEMPTS} times:
+ * so of two concurrent writers of one key the later supersedes the earlier, and history stays linked.
+ * Merging of near-duplicates across processes stays best-effort: it searches this process's index, which
+ * holds another process's items only once it has caught up with them (every {@link
+ * MemoryConfig#catchUpInterval}; see below), so two processes may each keep one of two paraphrases.
  *
  * <p><b>Merging.</b> A write whose cosine to an active, valid item of the same scope (agent, user, session)
  * and kind is at least {@link MemoryConfig#mergeThreshold} (and whose key is the same, or both have none)
@@ -111,7 +123,11 @@ import org.slf4j.LoggerFactory;
  * document per active item; only when it does not, or when the marker is missing or names another model,
  * is the index rebuilt. So a crash costs the index changes since its last commit, which the catch-up
  * re-applies. The window assumes the clock that stamps {@code updated_ns} never steps back by more than the
- * overlap; a change it misses is caught by the count, or by {@link #reindex}.
+ * overlap; a change it misses is caught by the count, or by {@link #reindex}. On PostgreSQL the same
+ * catch-up runs in the background ({@link #catchUpWithOtherWriters}) whenever the database's greatest {@code
+ * updated_ns} has moved, so that other processes' writes become searchable here within about {@link
+ * MemoryConfig#catchUpInterval}; it skips the rows this index already holds in their current version. Until
+ * then, a search drops a hit the database no longer holds active (the database wins).
  */
 public final class JdbcMemoryStore implements MemoryStore {
 
@@ -129,10 +145,14 @@ public final class JdbcMemoryStore implements MemoryStore {
             ) VALUES (:project, :id, :agent, :user, :session, :kind, :text, :key, :value, :provenance, :validFrom,
             :validTo, :status, :supersededBy, :timesRetrieved, :successCount, :failureCount, :idempotencyKey, :created,
             :updated, :vector, :vectorModel)""";
+    /**
+     * Changes an item only if it is still the version the write read (optimistic concurrency): another
+     * process may have merged into it, superseded or expired it meanwhile, and its change must not be lost.
+     */
     private static final String UPDATE = """
             UPDATE memory_items SET provenance = :provenance, status = :status, valid_to_ns = :validTo,
                 superseded_by = :supersededBy, updated_ns = :updated
-            WHERE project_id = :project AND id = :id""";
+            WHERE project_id = :project AND id = :id AND updated_ns = :readUpdated AND status = :readStatus""";
     /** Items of a search scope: the agent's, the user's or shared, the session's or shared, active and valid now. */
     private static final String IN_SCOPE = """
             project_id = :project AND agent = :agent AND status = 'active'
@@ -146,6 +166,8 @@ public final class JdbcMemoryStore implements MemoryStore {
     private static final int MAX_SCOPE = 256;
     private static final int CHUNK = 500;
     private static final int REINDEX_BATCH = 256;
+    /** Tries of a group that keeps meeting other processes' writes before it fails. */
+    private static final int MAX_ATTEMPTS = 8;
     /**
      * How far before its marker a catch-up starts reading: a change committed late (its transaction took a
      * while), or stamped by a clock a little behind, still carries an {@code updated_ns} inside this window.
@@ -177,6 +199,21 @@ public final class JdbcMemoryStore implements MemoryStore {
     private final EmbeddingStage embeddings;
     /** Batches embedded and waiting to be applied, oldest first; taken only under {@link #writeLock}. */
     private final ConcurrentLinkedQueue<Pending> ready = new ConcurrentLinkedQueue<>();
+    /** Whether other processes may write to the database (PostgreSQL), so that the index must watch for their changes. */
+    private final boolean watchOthers;
+    /**
+     * The database's greatest {@code updated_ns} when the index last caught up with it: every change up to it
+     * (less {@link #CATCH_UP_OVERLAP}) is in the index.
+     */
+    private final AtomicLong polled = new AtomicLong();
+    /**
+     * The versions ({@code updated_ns}) of the items this index applied lately, by item, so that a catch-up
+     * skips what it already holds. Guarded by {@link #writeLock}; kept only while {@link #watchOthers}, and
+     * only for the catch-up window.
+     */
+    private final Map<Ref, Long> recent = new HashMap<>();
+    /** Groups decided again because another process's write got in between (for tests). */
+    private final AtomicLong conflicts = new AtomicLong();
     private volatile boolean closed;
 
     /**
@@ -190,6 +227,7 @@ public final class JdbcMemoryStore implements MemoryStore {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.config = Objects.requireNonNull(config, "config");
         this.index = HybridIndex.open(indexDir, embedder.dimension());
+        this.watchOthers = db.dialect() == Dialect.POSTGRESQL;
         try {
             rebuiltOnOpen = !catchUpOnOpen();
             if (rebuiltOnOpen) {
@@ -204,6 +242,9 @@ public final class JdbcMemoryStore implements MemoryStore {
                 r -> Thread.ofPlatform().daemon().name("ratchet-memory-maintenance").unstarted(r));
         every(config.indexCommitInterval(), "commit the memory index", this::commitIndexIfChanged);
         every(config.retrievalFlushInterval(), "flush retrieval counts", this::flushRetrievals);
+        if (watchOthers) {
+            every(config.catchUpInterval(), "catch up with other writers", this::catchUpWithOtherWriters);
+        }
     }
 
     private void every(Duration interval, String what, Runnable work) {
@@ -228,6 +269,10 @@ public final class JdbcMemoryStore implements MemoryStore {
 
     /** A new item of this group and its vector. */
     private record Created(MemoryItem item, float[] vector) {
+    }
+
+    /** An item's identity across projects. */
+    private record Ref(String project, String id) {
     }
 
     /** A batch whose vectors are ready, waiting for its turn under the write lock. */
@@ -313,8 +358,7 @@ public final class JdbcMemoryStore implements MemoryStore {
         }
         Plan plan;
         try {
-            plan = plan(group);
-            persist(plan);
+            plan = planAndPersist(group);
         } catch (RuntimeException | Error e) {
             // Nothing of the group was stored: apply each batch alone, so that only the bad one fails.
             if (group.size() == 1) {
@@ -338,6 +382,34 @@ public final class JdbcMemoryStore implements MemoryStore {
     }
 
     /**
+     * Decides and stores a group. When another process's write got in between (a unique index refused an
+     * active key or an idempotency key it took first, an item changed since it was read, a deadlock), nothing
+     * of the group was stored: it is decided again against what the database holds now, up to {@link
+     * #MAX_ATTEMPTS} times. So of two writers of one key, the later supersedes the earlier.
+     */
+    private Plan planAndPersist(List<Pending> group) {
+        for (int attempt = 1; ; attempt++) {
+            Plan plan = plan(group);
+            try {
+                persist(plan);
+                return plan;
+            } catch (RuntimeException e) {
+                if (attempt >= MAX_ATTEMPTS || !(e instanceof StaleRead || Database.isWriteConflict(e))) {
+                    throw e;
+                }
+                conflicts.incrementAndGet();
+            }
+        }
+    }
+
+    /** An item changed in the database between the moment a plan read it and the moment it was stored. */
+    private static final class StaleRead extends RuntimeException {
+        StaleRead(String id) {
+            super("memory item " + id + " changed while the write was being decided", null, false, false);
+        }
+    }
+
+    /**
      * What a group does to the database, decided before anything is written: new items, changed items
      * (merged, superseded), and each batch's results. All of it carries one instant, taken now, when the
      * group is applied: so {@code updated_ns} follows the order of the writes of this process.
@@ -347,13 +419,15 @@ public final class JdbcMemoryStore implements MemoryStore {
         final Map<String, Created> created = new LinkedHashMap<>();
         /** Existing items changed by this group, by id. */
         final Map<String, MemoryItem> updated = new LinkedHashMap<>();
+        /** The stored version each of {@link #updated} was read as: its update applies only to that version. */
+        final Map<String, MemoryItem> read = new HashMap<>();
         /** Idempotency keys seen in this group: project and key to the id that holds the write. */
         final Map<List<String>, String> idempotency = new HashMap<>();
         final List<List<MemoryWriteResult>> results = new ArrayList<>();
         /** The (project, agent) pairs written to, whose capacity is checked. */
         final Set<List<String>> agents = new LinkedHashSet<>();
         /** Items expired by pruning, filled in by {@link #persist}. */
-        final List<String> expired = new ArrayList<>();
+        final List<Ref> expired = new ArrayList<>();
 
         Plan(Instant now) {
             this.now = now;
@@ -365,12 +439,14 @@ public final class JdbcMemoryStore implements MemoryStore {
             return c != null ? Optional.of(c.item()) : Optional.ofNullable(updated.get(id));
         }
 
-        void put(MemoryItem item) {
-            Created c = created.get(item.id());
+        /** Records {@code after} as the new version of {@code before} (as this group saw it). */
+        void put(MemoryItem before, MemoryItem after) {
+            Created c = created.get(after.id());
             if (c != null) {
-                created.put(item.id(), new Created(item, c.vector()));
+                created.put(after.id(), new Created(after, c.vector()));
             } else {
-                updated.put(item.id(), item);
+                read.putIfAbsent(after.id(), before);
+                updated.put(after.id(), after);
             }
         }
     }
@@ -486,7 +562,7 @@ public final class JdbcMemoryStore implements MemoryStore {
             target = nearDuplicate(plan, project, v, vector);
         }
         if (target != null && !supersede) {
-            plan.put(withProvenance(target, target.provenance().merge(w.provenance()), now));
+            plan.put(target, withProvenance(target, target.provenance().merge(w.provenance()), now));
             if (idempotencyKey != null) {
                 plan.idempotency.put(idempotencyKey, target.id());
             }
@@ -504,7 +580,7 @@ public final class JdbcMemoryStore implements MemoryStore {
         if (!supersede) {
             return new MemoryWriteResult(id, MemoryWriteResult.Action.CREATED, null);
         }
-        plan.put(new MemoryItem(target.project(), target.id(), target.agent(), target.user(), target.session(),
+        plan.put(target, new MemoryItem(target.project(), target.id(), target.agent(), target.user(), target.session(),
                 target.kind(), target.text(), target.key(), target.value(), target.provenance(), target.validFrom(), now,
                 MemoryStatus.SUPERSEDED, id, target.timesRetrieved(), target.successCount(), target.failureCount(),
                 target.idempotencyKey(), target.createdAt(), now));
@@ -593,15 +669,23 @@ public final class JdbcMemoryStore implements MemoryStore {
         List<Created> inserts = List.copyOf(plan.created.values());
         List<MemoryItem> updates = List.copyOf(plan.updated.values());
         String model = embedder.model();
-        List<String> expired = db.write(h -> {
+        List<Ref> expired = db.write(h -> {
             if (!updates.isEmpty()) {
                 PreparedBatch b = h.prepareBatch(UPDATE);
                 for (MemoryItem it : updates) {
+                    MemoryItem before = plan.read.get(it.id());
                     b.bind("project", it.project()).bind("id", it.id()).bind("provenance", Json.write(it.provenance()))
                             .bind("status", it.status().wire()).bind("validTo", nanosOrNull(it.validTo()))
-                            .bind("supersededBy", it.supersededBy()).bind("updated", nanos(it.updatedAt())).add();
+                            .bind("supersededBy", it.supersededBy()).bind("updated", nanos(it.updatedAt()))
+                            .bind("readUpdated", nanos(before.updatedAt())).bind("readStatus", before.status().wire())
+                            .add();
                 }
-                b.execute();
+                int[] counts = b.execute();
+                for (int i = 0; i < counts.length; i++) {
+                    if (counts[i] != 1) {
+                        throw new StaleRead(updates.get(i).id());
+                    }
+                }
             }
             if (!inserts.isEmpty()) {
                 PreparedBatch b = h.prepareBatch(INSERT);
@@ -610,9 +694,9 @@ public final class JdbcMemoryStore implements MemoryStore {
                 }
                 b.execute();
             }
-            List<String> out = new ArrayList<>();
+            List<Ref> out = new ArrayList<>();
             for (List<String> agent : plan.agents) {
-                out.addAll(prune(h, agent.get(0), agent.get(1), plan.now));
+                prune(h, agent.get(0), agent.get(1), plan.now).forEach(id -> out.add(new Ref(agent.get(0), id)));
             }
             return out;
         });
@@ -631,8 +715,14 @@ public final class JdbcMemoryStore implements MemoryStore {
                 index.delete(u.id());
             }
         }
-        plan.expired.forEach(index::delete);
-        indexed(nanos(plan.now));
+        plan.expired.forEach(r -> index.delete(r.id()));
+        long now = nanos(plan.now);
+        if (watchOthers) {
+            plan.created.values().forEach(c -> recent.put(new Ref(c.item().project(), c.item().id()), now));
+            plan.updated.values().forEach(u -> recent.put(new Ref(u.project(), u.id()), now));
+            plan.expired.forEach(r -> recent.put(r, now));
+        }
+        indexed(now);
         index.refresh();
     }
 
@@ -903,6 +993,9 @@ public final class JdbcMemoryStore implements MemoryStore {
                 afterId = last.id();
             }
             indexed(latest);
+            if (project == null) {
+                polled.accumulateAndGet(latest, Math::max);
+            }
             commitIndex();
         } finally {
             commitLock.unlock();
@@ -937,6 +1030,7 @@ public final class JdbcMemoryStore implements MemoryStore {
             return false;
         }
         indexed(Math.max(since, latest));
+        polled.accumulateAndGet(latest, Math::max);
         if (changed > 0) {
             commitIndex();
         }
@@ -973,6 +1067,58 @@ public final class JdbcMemoryStore implements MemoryStore {
             afterNs = nanos(last.updatedAt());
             afterProject = last.project();
             afterId = last.id();
+        }
+    }
+
+    /**
+     * Brings the index up to date with other processes' writes (PostgreSQL, where several servers may share
+     * the database; the background runs it every {@link MemoryConfig#catchUpInterval}). Costs one indexed
+     * {@code MAX(updated_ns)} when nothing changed. When something did, it reads the identities and versions
+     * of the rows changed since the last catch-up (less {@link #CATCH_UP_OVERLAP}, for transactions that
+     * committed late), and applies those the index does not hold in that version, under the write lock.
+     */
+    void catchUpWithOtherWriters() {
+        if (latestUpdate() <= polled.get()) {
+            return;
+        }
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            long latest = latestUpdate();
+            long from = polled.get() - CATCH_UP_OVERLAP.toNanos();
+            record Version(Ref ref, long updatedNs) {
+            }
+            List<Version> changed = db.read(h -> h.createQuery(
+                            "SELECT project_id, id, updated_ns FROM memory_items WHERE updated_ns >= :from")
+                    .bind("from", from)
+                    .map((rs, ctx) -> new Version(new Ref(rs.getString(1), rs.getString(2)), rs.getLong(3))).list());
+            Map<String, List<String>> unseen = new TreeMap<>();
+            for (Version v : changed) {
+                if (!Long.valueOf(v.updatedNs()).equals(recent.get(v.ref()))) {
+                    unseen.computeIfAbsent(v.ref().project(), p -> new ArrayList<>()).add(v.ref().id());
+                }
+            }
+            for (Map.Entry<String, List<String>> e : unseen.entrySet()) {
+                for (List<String> chunk : chunks(e.getValue())) {
+                    List<Stored> rows = db.read(h -> h.createQuery("SELECT " + VECTOR_COLUMNS
+                                    + " FROM memory_items WHERE project_id = :project AND id IN (<ids>)")
+                            .bind("project", e.getKey()).bindList("ids", chunk)
+                            .map((rs, ctx) -> readStored(rs)).list());
+                    apply(rows);
+                    rows.forEach(r -> recent.put(new Ref(r.item().project(), r.item().id()), nanos(r.item().updatedAt())));
+                }
+            }
+            if (!unseen.isEmpty()) {
+                indexed(latest);
+                index.refresh();
+            }
+            polled.accumulateAndGet(latest, Math::max);
+            long horizon = polled.get() - CATCH_UP_OVERLAP.toNanos();
+            recent.values().removeIf(ns -> ns < horizon);
+        } finally {
+            writeLock.unlock();
         }
     }
 
@@ -1083,6 +1229,11 @@ public final class JdbcMemoryStore implements MemoryStore {
     /** The {@code updated_ns} the index's last commit says it holds (for tests). */
     long committedUpTo() {
         return Long.parseLong(index.commitData().getOrDefault(MARK_UPDATED, "-1"));
+    }
+
+    /** How many times a group was decided again after meeting another process's write (for tests). */
+    long conflicts() {
+        return conflicts.get();
     }
 
     /** Writes waiting for the model (for tests that need a batch to form). */

@@ -21,9 +21,12 @@ import java.time.Duration;
  *     database, so a longer interval costs a longer catch-up, not data
  * @param embedBatchSize the most texts of concurrent writes embedded in one call of the model (1 to 1,000;
  *     default 64, the batch size of the bundled model); a larger write is embedded alone
+ * @param catchUpInterval on PostgreSQL, where several servers may share one database, how often a store
+ *     looks for the others' writes and adds them to its index (default 1 second): they become searchable
+ *     here within about this long. Unused on SQLite, whose database belongs to one process
  */
 public record MemoryConfig(double mergeThreshold, int capacityPerAgent, Duration halfLife, double recencyWeight,
-        Duration retrievalFlushInterval, Duration indexCommitInterval, int embedBatchSize) {
+        Duration retrievalFlushInterval, Duration indexCommitInterval, int embedBatchSize, Duration catchUpInterval) {
 
     public MemoryConfig {
         if (!(mergeThreshold > 0 && mergeThreshold <= 1)) {
@@ -41,6 +44,7 @@ public record MemoryConfig(double mergeThreshold, int capacityPerAgent, Duration
         if (embedBatchSize < 1 || embedBatchSize > 1_000) {
             throw new BadInputException("embedBatchSize", "must be between 1 and 1000");
         }
+        requirePositive("catchUpInterval", catchUpInterval);
     }
 
     private static void requirePositive(String field, Duration d) {
@@ -50,26 +54,32 @@ public record MemoryConfig(double mergeThreshold, int capacityPerAgent, Duration
     }
 
     public static MemoryConfig defaults() {
-        return new MemoryConfig(0.92, 10_000, Duration.ofDays(30), 0.1, Duration.ofSeconds(1), Duration.ofSeconds(1), 64);
+        return new MemoryConfig(0.92, 10_000, Duration.ofDays(30), 0.1, Duration.ofSeconds(1), Duration.ofSeconds(1), 64,
+                Duration.ofSeconds(1));
     }
 
     public MemoryConfig withCapacityPerAgent(int capacity) {
         return new MemoryConfig(mergeThreshold, capacity, halfLife, recencyWeight, retrievalFlushInterval,
-                indexCommitInterval, embedBatchSize);
+                indexCommitInterval, embedBatchSize, catchUpInterval);
     }
 
     public MemoryConfig withRetrievalFlushInterval(Duration interval) {
         return new MemoryConfig(mergeThreshold, capacityPerAgent, halfLife, recencyWeight, interval,
-                indexCommitInterval, embedBatchSize);
+                indexCommitInterval, embedBatchSize, catchUpInterval);
     }
 
     public MemoryConfig withIndexCommitInterval(Duration interval) {
         return new MemoryConfig(mergeThreshold, capacityPerAgent, halfLife, recencyWeight, retrievalFlushInterval,
-                interval, embedBatchSize);
+                interval, embedBatchSize, catchUpInterval);
     }
 
     public MemoryConfig withEmbedBatchSize(int size) {
         return new MemoryConfig(mergeThreshold, capacityPerAgent, halfLife, recencyWeight, retrievalFlushInterval,
-                indexCommitInterval, size);
+                indexCommitInterval, size, catchUpInterval);
+    }
+
+    public MemoryConfig withCatchUpInterval(Duration interval) {
+        return new MemoryConfig(mergeThreshold, capacityPerAgent, halfLife, recencyWeight, retrievalFlushInterval,
+                indexCommitInterval, embedBatchSize, interval);
     }
 }

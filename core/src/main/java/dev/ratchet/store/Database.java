@@ -124,6 +124,23 @@ public final class Database implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether {@code e}, or one of its causes, says that a concurrent writer made this transaction fail, so
+     * that deciding it again against the database's new state may succeed: a {@linkplain #isUniqueViolation
+     * unique violation}, or on PostgreSQL a serialization failure (40001) or a deadlock (40P01).
+     */
+    public static boolean isWriteConflict(Throwable e) {
+        if (isUniqueViolation(e)) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && ("40001".equals(s.getSQLState()) || "40P01".equals(s.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The SQLite writer, null on PostgreSQL (for tests in this package). */
     GroupCommitWriter writer() {
         return writer;
