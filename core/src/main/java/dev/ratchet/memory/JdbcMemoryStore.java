@@ -50,8 +50,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link MemoryStore} over a {@link Database} (the record) and a {@link HybridIndex} (derived, rebuilt from
- * the database whenever it disagrees with it).
+ * {@link MemoryStore} over a {@link Database} (the record) and a {@link HybridIndex} (derived: caught up
+ * with the database, or rebuilt from it, whenever it may disagree). A large class on purpose: the decisions
+ * of a write (merge, supersede, prune), the record and the index move together under one lock, and what
+ * keeps them consistent (the index marker, the catch-up, the retries against other processes) reads best in
+ * one place. The parts that stand alone live beside it: {@link EmbeddingStage}, {@link RetrievalCounter}.
  *
  * <p><b>Writes.</b> A write runs in three stages, so that the slow parts of one batch overlap those of the
  * next and many small concurrent writes cost as much as a few large ones:
@@ -96,7 +99,8 @@ import org.slf4j.LoggerFactory;
  * excess with the lowest {@code value * freshness} are marked {@code expired}, where {@code value =
  * (successCount + 1) / (failureCount + 1) * ln(2 + timesRetrieved)} (items that helped and are used rank
  * higher; the +1 and +2 make a new item's value ln 2, not 0) and {@code freshness = exp(-age / halfLife)} with
- * the age since {@code updatedAt} (a merge refreshes an item). Ties go to the older id first.
+ * the age since {@code updatedAt} (a merge refreshes an item). Ties go to the older id first. Pruning runs in
+ * the write's transaction, so a write and the expiries it causes are stored together.
  *
  * <p><b>Search.</b> The index's hybrid search under the scope filter (project, agent, user or shared,
  * session or shared, kinds, status active, valid now); users and sessions are indexed as {@code "*"} when
@@ -110,8 +114,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Vectors.</b> Each item's vector is stored with it (with the name of the model that made it), so the
  * index is rebuilt from the database without the model; only items stored before vectors were, or embedded
- * by another model, are embedded again (and their new vectors stored). The database also allows one active
- * item per key and scope (a unique partial index), whoever writes.
+ * by another model, are embedded again (and their new vectors stored).
  *
  * <p><b>Index commits and catch-up.</b> The index is derived data, so its commits (fsyncs) are off the write
  * path: a background task commits it every {@link MemoryConfig#indexCommitInterval} when it changed, and
@@ -192,7 +195,7 @@ public final class JdbcMemoryStore implements MemoryStore {
      * the index writer, so a commit never claims what it lacks.
      */
     private final AtomicLong applied = new AtomicLong();
-    /** Runs the background work: index commits, retrieval count flushes. One daemon thread. */
+    /** Runs the background work: index commits, retrieval count flushes, catch-ups. One daemon thread. */
     private final ScheduledExecutorService maintenance;
     private final boolean rebuiltOnOpen;
     /** Embeds the texts of writes, batching concurrent writers' together. */
@@ -800,6 +803,7 @@ public final class JdbcMemoryStore implements MemoryStore {
     public List<MemoryHit> search(String project, MemorySearch s) {
         requireProject(project);
         validate(s);
+        requireOpen();
         Instant now = clock.instant();
         float[] vector = queryEmbedder.embed(s.query());
         Set<String> kinds = s.kinds().stream().map(MemoryKind::wire).collect(Collectors.toSet());
@@ -967,6 +971,7 @@ public final class JdbcMemoryStore implements MemoryStore {
         writeLock.lock();
         commitLock.lock();
         try {
+            requireOpen();
             long latest = latestUpdate();
             if (project == null) {
                 index.deleteAll();

@@ -668,9 +668,10 @@ public abstract class MemoryStoreContract {
     }
 
     @Test
-    void write_afterClose_isRefused() {
+    void writeAndSearch_afterClose_areRefused() {
         store.close();
         assertThatThrownBy(() -> writeOne(fact("Too late."))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> searchIds("too late")).isInstanceOf(IllegalStateException.class);
         store.close(); // idempotent
         store = null;
     }
