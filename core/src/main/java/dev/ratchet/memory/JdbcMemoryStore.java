@@ -997,9 +997,11 @@ public final class JdbcMemoryStore implements MemoryStore {
                 afterProject = last.project();
                 afterId = last.id();
             }
-            indexed(latest);
             if (project == null) {
+                indexed(latest);
                 polled.accumulateAndGet(latest, Math::max);
+            } else {
+                indexDirty.set(true); // the other projects' documents are as current as they were
             }
             commitIndex();
         } finally {
