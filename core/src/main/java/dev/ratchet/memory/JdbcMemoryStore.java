@@ -217,6 +217,8 @@ public final class JdbcMemoryStore implements MemoryStore {
     private final Map<Ref, Long> recent = new HashMap<>();
     /** Groups decided again because another process's write got in between (for tests). */
     private final AtomicLong conflicts = new AtomicLong();
+    /** Runs once between deciding a group and storing it (for tests that put another write in between). */
+    private volatile Runnable beforePersist;
     private volatile boolean closed;
 
     /**
@@ -393,6 +395,11 @@ public final class JdbcMemoryStore implements MemoryStore {
     private Plan planAndPersist(List<Pending> group) {
         for (int attempt = 1; ; attempt++) {
             Plan plan = plan(group);
+            Runnable hook = beforePersist;
+            if (hook != null) {
+                beforePersist = null;
+                hook.run();
+            }
             try {
                 persist(plan);
                 return plan;
@@ -1236,6 +1243,14 @@ public final class JdbcMemoryStore implements MemoryStore {
     /** The {@code updated_ns} the index's last commit says it holds (for tests). */
     long committedUpTo() {
         return Long.parseLong(index.commitData().getOrDefault(MARK_UPDATED, "-1"));
+    }
+
+    /**
+     * Runs {@code hook} once, on the writer's thread, after the next group is decided and before it is stored,
+     * so that a test can make another writer's change land in between (for tests).
+     */
+    void beforeNextPersist(Runnable hook) {
+        beforePersist = hook;
     }
 
     /** How many times a group was decided again after meeting another process's write (for tests). */

@@ -677,6 +677,73 @@ public abstract class MemoryStoreContract {
     }
 
     @Test
+    void write_anotherWriterSupersedesTheItemMeanwhile_isDecidedAgainAndSupersedesItsSuccessor() {
+        JdbcMemoryStore other = newStore(BGE, "other-process");
+        try {
+            String dana = writeOne(fact("The escalation contact is Dana.").withKey("escalation_contact", null));
+            clock.advance(Duration.ofMinutes(1));
+            List<String> lee = new ArrayList<>();
+            store.beforeNextPersist(() -> lee.add(other.write(P, List.of(fact("The escalation contact is Lee.")
+                    .withKey("escalation_contact", null))).get(0).id()));
+
+            List<MemoryWriteResult> kim = store.write(P, List.of(fact("The escalation contact is Kim.")
+                    .withKey("escalation_contact", null)));
+
+            assertThat(store.conflicts()).isEqualTo(1);
+            assertThat(kim.get(0).supersededId()).isEqualTo(lee.get(0));
+            assertThat(store.get(P, dana).orElseThrow().supersededBy()).isEqualTo(lee.get(0));
+            assertThat(store.get(P, lee.get(0)).orElseThrow().supersededBy()).isEqualTo(kim.get(0).id());
+            assertThat(store.list(P, AGENT, MemoryStatus.ACTIVE, 10)).extracting(MemoryItem::id)
+                    .containsExactly(kim.get(0).id());
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void write_anotherWriterCreatesTheSameKeyMeanwhile_isDecidedAgainAndSupersedesIt() {
+        JdbcMemoryStore other = newStore(BGE, "other-process");
+        try {
+            List<String> first = new ArrayList<>();
+            store.beforeNextPersist(() -> first.add(other.write(P, List.of(fact("The escalation contact is Dana.")
+                    .withKey("escalation_contact", null))).get(0).id()));
+
+            List<MemoryWriteResult> lee = store.write(P, List.of(fact("The escalation contact is Lee.")
+                    .withKey("escalation_contact", null)));
+
+            assertThat(store.conflicts()).as("the unique index refused a second active item").isEqualTo(1);
+            assertThat(lee.get(0).action()).isEqualTo(MemoryWriteResult.Action.SUPERSEDED);
+            assertThat(lee.get(0).supersededId()).isEqualTo(first.get(0));
+            assertThat(store.list(P, AGENT, MemoryStatus.ACTIVE, 10)).extracting(MemoryItem::id)
+                    .containsExactly(lee.get(0).id());
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
+    void write_anotherWriterMergesIntoTheItemMeanwhile_keepsBothProvenances() {
+        JdbcMemoryStore other = newStore(BGE, "other-process");
+        try {
+            String id = writeOne(fact("The customer prefers to be contacted by email.")
+                    .withProvenance(Provenance.ofTraces("t-1")));
+            other.reindex(P);
+            clock.advance(Duration.ofMinutes(1));
+            store.beforeNextPersist(() -> other.write(P, List.of(fact("The customer prefers being contacted by e-mail.")
+                    .withProvenance(Provenance.ofTraces("t-2")))));
+
+            List<MemoryWriteResult> r = store.write(P, List.of(fact("The customer likes to be contacted by email.")
+                    .withProvenance(Provenance.ofTraces("t-3"))));
+
+            assertThat(r.get(0).action()).isEqualTo(MemoryWriteResult.Action.MERGED);
+            assertThat(store.conflicts()).as("the item changed after it was read").isEqualTo(1);
+            assertThat(store.get(P, id).orElseThrow().provenance().traceIds()).containsExactly("t-1", "t-2", "t-3");
+        } finally {
+            other.close();
+        }
+    }
+
+    @Test
     void badInput_isNamedAndChangesNothing() {
         assertThat(fields(() -> store.write(P, List.of(fact("")))) ).containsExactly("0:text");
         assertThat(fields(() -> store.write(P, List.of(fact("ok"), fact("x".repeat(8_001)))))).containsExactly("1:text");
