@@ -1033,15 +1033,27 @@ public final class JdbcMemoryStore implements MemoryStore {
         if (!embedder.model().equals(marker.get(MARK_MODEL))) {
             return false;
         }
-        long latest = latestUpdate();
-        int changed = catchUp(since - CATCH_UP_OVERLAP.toNanos());
-        index.refresh();
-        long active = db.read(h -> h.createQuery("SELECT COUNT(*) FROM memory_items WHERE status = 'active'")
-                .mapTo(Long.class).one());
-        if (index.size() != active) {
-            LOG.info("memory index: {} documents after catching up, the database has {} active items; rebuilding",
-                    index.size(), active);
-            return false;
+        long from = since - CATCH_UP_OVERLAP.toNanos();
+        long latest;
+        int changed = 0;
+        // Other processes may write meanwhile (PostgreSQL), so a count taken during their writes may disagree
+        // for a moment: catch up with what they wrote since, and count again, before giving up.
+        for (int attempt = 1; ; attempt++) {
+            latest = latestUpdate();
+            changed += catchUp(from);
+            index.refresh();
+            long active = db.read(h -> h.createQuery("SELECT COUNT(*) FROM memory_items WHERE status = 'active'")
+                    .mapTo(Long.class).one());
+            int documents = index.size();
+            if (documents == active) {
+                break;
+            }
+            if (attempt == 3) {
+                LOG.info("memory index: {} documents after catching up, the database has {} active items; rebuilding",
+                        documents, active);
+                return false;
+            }
+            from = latest - CATCH_UP_OVERLAP.toNanos();
         }
         indexed(Math.max(since, latest));
         polled.accumulateAndGet(latest, Math::max);
