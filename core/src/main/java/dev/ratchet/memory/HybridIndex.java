@@ -238,6 +238,28 @@ public final class HybridIndex implements Closeable {
         return Map.copyOf(out);
     }
 
+    /**
+     * The number of documents searches see (as of the last {@link #refresh} or {@link #commit}), so that an
+     * owner can check the index against the record it derives from.
+     */
+    public int size() {
+        IndexSearcher searcher;
+        try {
+            searcher = searchers.acquire();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read index", e);
+        }
+        try {
+            return searcher.getIndexReader().numDocs();
+        } finally {
+            try {
+                searchers.release(searcher);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot release searcher", e);
+            }
+        }
+    }
+
     /** Removes every document of the project (visible after {@link #refresh}). */
     public void deleteProject(String project) {
         if (project == null || project.isEmpty()) {

@@ -1,6 +1,8 @@
 package dev.ratchet.memory;
 
 import dev.ratchet.common.BadInputException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 
 /** Small vector arithmetic shared by the embedders and the index. */
@@ -32,6 +34,26 @@ final class Vectors {
             sum += (double) a[i] * b[i];
         }
         return sum;
+    }
+
+    /** {@code v} as the database stores it: float32 components, little-endian, 4 bytes each. */
+    static byte[] toBytes(float[] v) {
+        ByteBuffer b = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(v);
+        return b.array();
+    }
+
+    /** The inverse of {@link #toBytes}; null for null (an item stored before vectors were). */
+    static float[] fromBytes(byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        if (bytes.length % Float.BYTES != 0) {
+            throw new IllegalArgumentException("a stored vector has " + bytes.length + " bytes, not a multiple of 4");
+        }
+        float[] v = new float[bytes.length / Float.BYTES];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+        return v;
     }
 
     static void requireTexts(List<String> texts) {

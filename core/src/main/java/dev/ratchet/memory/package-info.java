@@ -12,9 +12,12 @@
  *   <li>{@link dev.ratchet.memory.MemoryStore} ({@link dev.ratchet.memory.JdbcMemoryStore}) keeps {@link
  *       dev.ratchet.memory.MemoryItem}s: writes merge near-duplicates, supersede by key (history kept), expire
  *       by TTL and prune by capacity; searches are scoped by project, agent, user and session; snapshots pin
- *       the active items of a scope by content hash and can be diffed.</li>
+ *       the active items of a scope by content hash and can be diffed. Concurrent writers' texts are embedded
+ *       together by an {@code EmbeddingStage}; searches count retrievals in a {@code RetrievalCounter} that is
+ *       flushed in the background.</li>
  * </ul>
  *
- * The index is derived data: the database is the record, and an index can be deleted and rebuilt from it.
+ * The index is derived data: the database is the record (vectors included), and an index can be deleted
+ * and rebuilt from it, or caught up with it from the marker of its last commit.
  */
 package dev.ratchet.memory;

@@ -6,12 +6,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * An open, migrated database. Thread-safe; one per process and data directory.
@@ -100,6 +103,42 @@ public final class Database implements AutoCloseable {
     /** Runs read-only work on a pooled connection. Concurrent with writes. */
     public <R, X extends Exception> R read(HandleCallback<R, X> work) throws X {
         return jdbi.withHandle(work);
+    }
+
+    /**
+     * Whether {@code e}, or one of its causes, is a unique constraint (or primary key) that refused a write,
+     * on either engine: SQLSTATE 23505 on PostgreSQL, {@code SQLITE_CONSTRAINT_UNIQUE} or {@code _PRIMARYKEY}
+     * on SQLite. Stores use it to tell "another writer got there first" from a failure.
+     */
+    public static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLiteException s) {
+                SQLiteErrorCode code = s.getResultCode();
+                if (code == SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE || code == SQLiteErrorCode.SQLITE_CONSTRAINT_PRIMARYKEY) {
+                    return true;
+                }
+            } else if (t instanceof SQLException s && "23505".equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code e}, or one of its causes, says that a concurrent writer made this transaction fail, so
+     * that deciding it again against the database's new state may succeed: a {@linkplain #isUniqueViolation
+     * unique violation}, or on PostgreSQL a serialization failure (40001) or a deadlock (40P01).
+     */
+    public static boolean isWriteConflict(Throwable e) {
+        if (isUniqueViolation(e)) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && ("40001".equals(s.getSQLState()) || "40P01".equals(s.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The SQLite writer, null on PostgreSQL (for tests in this package). */

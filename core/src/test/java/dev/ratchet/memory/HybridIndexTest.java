@@ -196,6 +196,20 @@ class HybridIndexTest {
     }
 
     @Test
+    void size_countsTheDocumentsSearchesSee() {
+        assertThat(index.size()).isZero();
+        index.upsert(doc("a", "First document."));
+        index.upsert(doc("b", "Second document."));
+        assertThat(index.size()).as("not refreshed yet").isZero();
+        index.refresh();
+        assertThat(index.size()).isEqualTo(2);
+        index.upsert(doc("a", "First document, replaced."));
+        index.delete("b");
+        index.refresh();
+        assertThat(index.size()).isEqualTo(1);
+    }
+
+    @Test
     void open_afterCommitAndClose_givesTheSameResults() {
         indexCorpus();
         List<IndexHit> before = new ArrayList<>();
