@@ -87,8 +87,9 @@ import org.slf4j.LoggerFactory;
  * MemoryConfig#catchUpInterval}; see below), so two processes may each keep one of two paraphrases.
  *
  * <p><b>Merging.</b> A write whose cosine to an active, valid item of the same scope (agent, user, session)
- * and kind is at least {@link MemoryConfig#mergeThreshold} (and whose key is the same, or both have none)
- * merges into that item: the item keeps its text, gains the write's provenance, and its {@code updatedAt}
+ * and kind is at least {@link MemoryConfig#mergeThreshold} (and whose key is the same, or both have none),
+ * and which names the same numbers, codes and names ({@link Distinguishers}: two facts about different
+ * customers embed almost alike), merges into that item: the item keeps its text, gains the write's provenance, and its {@code updatedAt}
  * moves. The vector-only index search runs under the exact scope filter.
  *
  * <p><b>Supersession.</b> A write with a {@code key} equal to an active item's in the same scope replaces it
@@ -645,7 +646,8 @@ public final class JdbcMemoryStore implements MemoryStore {
             MemoryItem it = c.item();
             double cos = Vectors.dot(c.vector(), vector);
             if (it.status() == MemoryStatus.ACTIVE && it.project().equals(project) && it.kind() == v.kind()
-                    && sameScope(it, w) && Objects.equals(it.key(), w.key()) && cos >= bestScore) {
+                    && sameScope(it, w) && Objects.equals(it.key(), w.key()) && cos >= bestScore
+                    && Distinguishers.same(it.text(), w.text())) {
                 best = it;
                 bestScore = cos;
             }
@@ -662,7 +664,8 @@ public final class JdbcMemoryStore implements MemoryStore {
                 continue;
             }
             MemoryItem it = current(plan, project, hit.id()).orElse(null);
-            if (it != null && it.status() == MemoryStatus.ACTIVE && Objects.equals(it.key(), w.key())) {
+            if (it != null && it.status() == MemoryStatus.ACTIVE && Objects.equals(it.key(), w.key())
+                    && Distinguishers.same(it.text(), w.text())) {
                 best = it;
                 bestScore = hit.vectorScore();
             }
