@@ -340,6 +340,44 @@ public final class HybridIndex implements Closeable {
         }
     }
 
+    /**
+     * The {@code k} nearest documents to the vector across the whole index, every project included, by cosine
+     * descending: for the memory store's near-duplicate check only, which loads each hit by project and id
+     * (so another project's hit is never seen) and needs no filter when even the nearest document is not
+     * near enough. An unfiltered HNSW search skips building the filter's bit set, most of a filtered search's
+     * cost on a large index.
+     */
+    List<IndexHit> nearest(float[] vector, int k) {
+        if (vector.length != dimension) {
+            throw new BadInputException("vector", "has " + vector.length + " dimensions, index has " + dimension);
+        }
+        float[] q = Vectors.normalized(vector, "vector");
+        IndexSearcher searcher;
+        try {
+            searcher = searchers.acquire();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot search index", e);
+        }
+        try {
+            List<IndexHit> hits = new ArrayList<>();
+            var stored = searcher.storedFields();
+            for (ScoreDoc sd : searcher.search(new KnnFloatVectorQuery(VECTOR, q, k), k).scoreDocs) {
+                double cosine = 2.0 * sd.score - 1.0;
+                hits.add(new IndexHit(stored.document(sd.doc, Set.of(ID)).get(ID), cosine, null, cosine,
+                        EnumSet.of(Signal.VECTOR)));
+            }
+            return hits;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot search index", e);
+        } finally {
+            try {
+                searchers.release(searcher);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot release searcher", e);
+            }
+        }
+    }
+
     /** Closes the index without committing: call {@link #commit} first to keep uncommitted changes. */
     @Override
     public void close() {

@@ -37,6 +37,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -67,12 +68,16 @@ import org.slf4j.LoggerFactory;
  *   <li>applying, under one lock per store (so that merge and supersession decisions see every earlier
  *       write of this process): the lock's holder takes every batch whose vectors are ready, classifies
  *       each write against the database, the index and the earlier writes of the group, stores the group
- *       in one {@link Database#write} (one fsync on SQLite), applies it to the index and refreshes it. A
- *       group that fails is applied again batch by batch, so that each batch is stored whole or not at
+ *       in one {@link Database#write} (one fsync on SQLite) and applies it to the index without refreshing
+ *       it (see below). A group that fails is applied again batch by batch, so that each batch is stored whole or not at
  *       all, alone.</li>
  * </ol>
- * {@link #write} returns when its batch is durable (in the database) and searchable (in the refreshed
- * index). Every item of a group is stamped with one instant, taken when the group is applied. One store per
+ * {@link #write} returns when its batch is durable (in the database) and searchable: the next {@link #search}
+ * refreshes the index first when anything changed. Writes do not refresh it themselves, because each refresh
+ * seals a small Lucene segment and many small segments make every vector search slower (a filtered HNSW
+ * search of a small segment falls back to scanning it); the created items not yet visible to the index's
+ * searchers are kept beside it, and near-duplicate checks scan them directly (a write refreshes anyway after
+ * {@value #MAX_UNREFRESHED} of them). Every item of a group is stamped with one instant, taken when the group is applied. One store per
  * index directory.
  *
  * <p><b>More than one process.</b> On PostgreSQL several servers may write one database, each with its own
@@ -167,6 +172,10 @@ public final class JdbcMemoryStore implements MemoryStore {
     private static final String MARK_MODEL = "ratchet.memory.model";
 
     private static final int MAX_BATCH = 1_000;
+    /** Unrefreshed items after which a write refreshes anyway (bounds the near-duplicate scan). */
+    private static final int MAX_UNREFRESHED = 1_024;
+    /** Nearest items of the whole index a near-duplicate check looks at before searching the scope. */
+    private static final int NEAREST = 5;
     private static final int MAX_SCOPE = 256;
     private static final int CHUNK = 500;
     private static final int REINDEX_BATCH = 256;
@@ -190,6 +199,14 @@ public final class JdbcMemoryStore implements MemoryStore {
     private final RetrievalCounter retrievals = new RetrievalCounter();
     /** Whether the index holds changes made since its last commit. */
     private final AtomicBoolean indexDirty = new AtomicBoolean();
+    /** Index changes not yet visible to searchers: the next {@link #search} refreshes first. */
+    private final AtomicBoolean unrefreshedChanges = new AtomicBoolean();
+    /**
+     * Created items written to the index but not yet visible to its searchers, by a sequence number, so
+     * that a refresh removes exactly the ones it made visible. Near-duplicate checks scan them directly.
+     */
+    private final ConcurrentSkipListMap<Long, Created> unrefreshed = new ConcurrentSkipListMap<>();
+    private final AtomicLong unrefreshedSeq = new AtomicLong();
     /**
      * The greatest {@code updated_ns} whose change this index holds, together with every earlier change
      * (less {@link #CATCH_UP_OVERLAP}): what the next commit's marker says. Moves only after the change is in
@@ -652,25 +669,72 @@ public final class JdbcMemoryStore implements MemoryStore {
                 bestScore = cos;
             }
         }
+        for (Created c : unrefreshed.values()) {
+            MemoryItem it = c.item();
+            if (it.kind() != v.kind() || !it.project().equals(project) || !sameScope(it, w)) {
+                continue;
+            }
+            double cos = Vectors.dot(c.vector(), vector);
+            if (cos >= bestScore && Objects.equals(it.key(), w.key()) && Distinguishers.same(it.text(), w.text())) {
+                MemoryItem now = current(plan, project, it.id()).orElse(null);
+                if (now != null && now.status() == MemoryStatus.ACTIVE) {
+                    best = now;
+                    bestScore = cos;
+                }
+            }
+        }
+        // The nearest items of the whole index first: when even the nearest is not near enough (the common
+        // case), no item of the scope is, and the costlier filtered search is skipped.
+        List<IndexHit> nearest = index.nearest(vector, NEAREST);
+        if (nearest.isEmpty() || nearest.get(0).vectorScore() < bestScore) {
+            return best;
+        }
+        boolean othersNear = false;
+        for (IndexHit hit : nearest) {
+            if (hit.vectorScore() < bestScore) {
+                break;
+            }
+            MemoryItem it = mergeable(plan, project, v, hit);
+            if (it != null) {
+                best = it;
+                bestScore = hit.vectorScore();
+            } else {
+                othersNear = true;
+            }
+        }
+        if (!othersNear || nearest.size() < NEAREST) { // fewer hits than asked for: the whole index was seen
+            return best;
+        }
+        // Items of other scopes are near too and may hide this scope's: search the scope itself.
         IndexFilter filter = IndexFilter.project(project).withAgent(w.agent())
                 .withUser(w.user() == null ? SHARED : w.user())
                 .withSession(w.session() == null ? SHARED : w.session())
-                .withKinds(Set.of(v.kind().wire()))
-                .withStatuses(Set.of(MemoryStatus.ACTIVE.wire()))
-                .validAt(plan.now);
-        List<IndexHit> hits = index.search(new SearchRequest(null, vector, filter, 5, 20, RetrievalMode.VECTOR_ONLY, 1.0));
-        for (IndexHit hit : hits) {
+                .withKinds(Set.of(v.kind().wire()));
+        // Only terms in the index filter: the index holds active items only, and validity is checked on the few
+        // hits close enough to merge.
+        for (IndexHit hit : index.search(new SearchRequest(null, vector, filter, 5, 20, RetrievalMode.VECTOR_ONLY, 1.0))) {
             if (hit.vectorScore() == null || hit.vectorScore() < bestScore) {
                 continue;
             }
-            MemoryItem it = current(plan, project, hit.id()).orElse(null);
-            if (it != null && it.status() == MemoryStatus.ACTIVE && Objects.equals(it.key(), w.key())
-                    && Distinguishers.same(it.text(), w.text())) {
+            MemoryItem it = mergeable(plan, project, v, hit);
+            if (it != null) {
                 best = it;
                 bestScore = hit.vectorScore();
             }
         }
         return best;
+    }
+
+    /** The hit's item if this write may merge into it: same project, scope, kind and key, active, valid, alike. */
+    private MemoryItem mergeable(Plan plan, String project, Valid v, IndexHit hit) {
+        MemoryWrite w = v.w();
+        MemoryItem it = current(plan, project, hit.id()).orElse(null);
+        if (it == null || it.status() != MemoryStatus.ACTIVE || it.kind() != v.kind() || !sameScope(it, w)
+                || !Objects.equals(it.key(), w.key()) || it.validFrom().isAfter(plan.now)
+                || (it.validTo() != null && !it.validTo().isAfter(plan.now))) {
+            return null;
+        }
+        return Distinguishers.same(it.text(), w.text()) ? it : null;
     }
 
     /**
@@ -736,7 +800,27 @@ public final class JdbcMemoryStore implements MemoryStore {
             plan.expired.forEach(r -> recent.put(r, now));
         }
         indexed(now);
+        for (Created c : plan.created.values()) {
+            if (c.item().status() == MemoryStatus.ACTIVE) {
+                unrefreshed.put(unrefreshedSeq.incrementAndGet(), c);
+            }
+        }
+        unrefreshedChanges.set(true);
+        if (unrefreshed.size() >= MAX_UNREFRESHED) {
+            refreshIndex();
+        }
+    }
+
+    /**
+     * Makes every index change so far visible to searchers. Writes do not refresh (each refresh makes a small
+     * segment, and many small segments make every vector search slower); {@link #search} refreshes first when
+     * something changed, so a write is searchable when it returns all the same.
+     */
+    private void refreshIndex() {
+        unrefreshedChanges.set(false);
+        long upTo = unrefreshedSeq.get();
         index.refresh();
+        unrefreshed.headMap(upTo, true).clear();
     }
 
     private static PreparedBatch bindItem(PreparedBatch b, MemoryItem it) {
@@ -814,6 +898,9 @@ public final class JdbcMemoryStore implements MemoryStore {
         requireProject(project);
         validate(s);
         requireOpen();
+        if (unrefreshedChanges.get()) {
+            refreshIndex();
+        }
         Instant now = clock.instant();
         float[] vector = queryEmbedder.embed(s.query());
         Set<String> kinds = s.kinds().stream().map(MemoryKind::wire).collect(Collectors.toSet());
@@ -1044,7 +1131,7 @@ public final class JdbcMemoryStore implements MemoryStore {
         for (int attempt = 1; ; attempt++) {
             latest = latestUpdate();
             changed += catchUp(from);
-            index.refresh();
+            refreshIndex();
             long active = db.read(h -> h.createQuery("SELECT COUNT(*) FROM memory_items WHERE status = 'active'")
                     .mapTo(Long.class).one());
             int documents = index.size();
@@ -1141,7 +1228,7 @@ public final class JdbcMemoryStore implements MemoryStore {
             }
             if (!unseen.isEmpty()) {
                 indexed(latest);
-                index.refresh();
+                refreshIndex();
             }
             polled.accumulateAndGet(latest, Math::max);
             long horizon = polled.get() - CATCH_UP_OVERLAP.toNanos();
@@ -1238,8 +1325,10 @@ public final class JdbcMemoryStore implements MemoryStore {
         try {
             indexDirty.set(false);
             Map<String, String> marker = Map.of(MARK_UPDATED, Long.toString(applied.get()), MARK_MODEL, embedder.model());
+            long upTo = unrefreshedSeq.get();
             try {
-                index.commit(marker);
+                index.commit(marker); // refreshes too
+                unrefreshed.headMap(upTo, true).clear();
             } catch (RuntimeException | Error e) {
                 indexDirty.set(true);
                 throw e;
@@ -1285,7 +1374,7 @@ public final class JdbcMemoryStore implements MemoryStore {
 
     /** The documents in the index: one per active item when it agrees with the database (for tests). */
     int indexSize() {
-        index.refresh();
+        refreshIndex();
         return index.size();
     }
 

@@ -4,6 +4,7 @@ import dev.ratchet.common.BadInputException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import org.apache.lucene.util.VectorUtil;
 
 /** Small vector arithmetic shared by the embedders and the index. */
 final class Vectors {
@@ -28,12 +29,9 @@ final class Vectors {
         return out;
     }
 
+    /** The dot product, by Lucene's SIMD code when the JDK's vector module is enabled (near-duplicate scans). */
     static double dot(float[] a, float[] b) {
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            sum += (double) a[i] * b[i];
-        }
-        return sum;
+        return VectorUtil.dotProduct(a, b);
     }
 
     /** {@code v} as the database stores it: float32 components, little-endian, 4 bytes each. */

@@ -157,6 +157,23 @@ public abstract class MemoryStoreContract {
     }
 
     @Test
+    void write_paraphraseOfASearchableItem_mergesEvenWhenOtherAgentsHoldCloserCopies() {
+        String mine = writeOne(fact("The customer prefers being contacted by e-mail."));
+        for (int i = 0; i < 6; i++) {
+            store.write(P, List.of(MemoryWrite.of("other-" + i, MemoryKind.FACT, "The customer prefers to be contacted by email.")));
+        }
+        store.search(P, MemorySearch.of(AGENT, "contact preference", 1)); // every item now visible to index searches
+
+        // The six other agents' items are nearer than this agent's own: the scope's search must still find it.
+        MemoryWriteResult r = store.write(P, List.of(fact("The customer prefers to be contacted by email."))).get(0);
+
+        assertThat(r.action()).isEqualTo(MemoryWriteResult.Action.MERGED);
+        assertThat(r.id()).isEqualTo(mine);
+        assertThat(store.list(P, AGENT, MemoryStatus.ACTIVE, 100)).hasSize(1);
+        assertThat(store.list(P, "other-0", MemoryStatus.ACTIVE, 100)).hasSize(1);
+    }
+
+    @Test
     void write_sameWordingAboutAnotherCustomerOrAmount_isNotMerged() {
         String ada = writeOne(fact("Ada Berg prefers to be contacted by email and speaks German."));
         List<MemoryWriteResult> r = store.write(P, List.of(
