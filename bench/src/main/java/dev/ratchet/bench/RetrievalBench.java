@@ -45,6 +45,12 @@ final class RetrievalBench implements Callable<Integer> {
     /** Results retrieved per search: recall is measured at this depth. */
     static final int DEPTH = 100;
     static final String HEADING = "## Memory retrieval (BEIR)";
+
+    /** Each data set gets its own section, named after its folder, so runs on several sets sit side by side. */
+    static String heading(Path dataset) {
+        Path name = dataset.toAbsolutePath().normalize().getFileName();
+        return HEADING + ": " + (name == null ? dataset : name);
+    }
     static final String PROJECT = "bench";
 
     private static final int EMBED_CHUNK = 256;

@@ -132,7 +132,7 @@ record RetrievalReport(Settings settings, Context context, List<ModeResult> mode
 
     String markdown() {
         StringBuilder md = new StringBuilder();
-        md.append(RetrievalBench.HEADING).append("\n\n");
+        md.append(RetrievalBench.heading(settings.dataset())).append("\n\n");
         md.append("Measured ").append(context.date()).append(" by `ratchet-bench retrieval`; source tree: ")
                 .append(context.source()).append(".\n\n");
         md.append("### Method\n\n");

@@ -34,7 +34,7 @@ class RetrievalBenchTest {
         // Two tiny judged queries whose relevant document shares their words: every mode finds it.
         assertThat(run.out()).contains("| 1.0000 | 1.0000 |");
         String md = Files.readString(doc);
-        assertThat(md).contains(RetrievalBench.HEADING, "### Method", "### Machine", "### Results",
+        assertThat(md).contains(RetrievalBench.HEADING + ": beir\n", "### Method", "### Machine", "### Results",
                 "### Latency and throughput", "### Fusion weight sweep", "### Reproduce",
                 "query embedding (`embed`, 1 text)", "texts/s",
                 "ratchet-bench.jar retrieval --dataset " + data + " --k 10 --candidates 100 --vector-weight 0.5"
