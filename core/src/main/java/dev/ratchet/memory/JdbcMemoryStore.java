@@ -911,7 +911,8 @@ public final class JdbcMemoryStore implements MemoryStore {
                 .withStatuses(Set.of(MemoryStatus.ACTIVE.wire()))
                 .validAt(now);
         int pool = Math.max(50, 5 * s.k());
-        List<IndexHit> hits = index.search(SearchRequest.hybrid(s.query(), vector, filter, pool, pool));
+        List<IndexHit> hits = index.search(new SearchRequest(s.query(), vector, filter, pool, pool, RetrievalMode.HYBRID,
+                config.vectorWeight()));
         Map<String, MemoryItem> items = load(project, hits.stream().map(IndexHit::id).toList());
 
         List<MemoryHit> keyed = new ArrayList<>();

@@ -24,9 +24,12 @@ import java.time.Duration;
  * @param catchUpInterval on PostgreSQL, where several servers may share one database, how often a store
  *     looks for the others' writes and adds them to its index (default 1 second): they become searchable
  *     here within about this long. Unused on SQLite, whose database belongs to one process
+ * @param vectorWeight the vector signal's share of a hybrid search's fused score, BM25 getting the rest (0 to
+ *     1; default {@value SearchRequest#DEFAULT_VECTOR_WEIGHT}, see {@link HybridIndex} for why)
  */
 public record MemoryConfig(double mergeThreshold, int capacityPerAgent, Duration halfLife, double recencyWeight,
-        Duration retrievalFlushInterval, Duration indexCommitInterval, int embedBatchSize, Duration catchUpInterval) {
+        Duration retrievalFlushInterval, Duration indexCommitInterval, int embedBatchSize, Duration catchUpInterval,
+        double vectorWeight) {
 
     public MemoryConfig {
         if (!(mergeThreshold > 0 && mergeThreshold <= 1)) {
@@ -45,6 +48,9 @@ public record MemoryConfig(double mergeThreshold, int capacityPerAgent, Duration
             throw new BadInputException("embedBatchSize", "must be between 1 and 1000");
         }
         requirePositive("catchUpInterval", catchUpInterval);
+        if (!(vectorWeight >= 0 && vectorWeight <= 1)) {
+            throw new BadInputException("vectorWeight", "must be between 0 and 1");
+        }
     }
 
     private static void requirePositive(String field, Duration d) {
@@ -55,31 +61,46 @@ public record MemoryConfig(double mergeThreshold, int capacityPerAgent, Duration
 
     public static MemoryConfig defaults() {
         return new MemoryConfig(0.92, 10_000, Duration.ofDays(30), 0.1, Duration.ofSeconds(1), Duration.ofSeconds(1), 64,
-                Duration.ofSeconds(1));
+                Duration.ofSeconds(1), SearchRequest.DEFAULT_VECTOR_WEIGHT);
     }
 
     public MemoryConfig withCapacityPerAgent(int capacity) {
         return new MemoryConfig(mergeThreshold, capacity, halfLife, recencyWeight, retrievalFlushInterval,
-                indexCommitInterval, embedBatchSize, catchUpInterval);
+                indexCommitInterval, embedBatchSize, catchUpInterval, vectorWeight);
     }
 
     public MemoryConfig withRetrievalFlushInterval(Duration interval) {
         return new MemoryConfig(mergeThreshold, capacityPerAgent, halfLife, recencyWeight, interval,
-                indexCommitInterval, embedBatchSize, catchUpInterval);
+                indexCommitInterval, embedBatchSize, catchUpInterval, vectorWeight);
     }
 
     public MemoryConfig withIndexCommitInterval(Duration interval) {
         return new MemoryConfig(mergeThreshold, capacityPerAgent, halfLife, recencyWeight, retrievalFlushInterval,
-                interval, embedBatchSize, catchUpInterval);
+                interval, embedBatchSize, catchUpInterval, vectorWeight);
     }
 
     public MemoryConfig withEmbedBatchSize(int size) {
         return new MemoryConfig(mergeThreshold, capacityPerAgent, halfLife, recencyWeight, retrievalFlushInterval,
-                indexCommitInterval, size, catchUpInterval);
+                indexCommitInterval, size, catchUpInterval, vectorWeight);
     }
 
     public MemoryConfig withCatchUpInterval(Duration interval) {
         return new MemoryConfig(mergeThreshold, capacityPerAgent, halfLife, recencyWeight, retrievalFlushInterval,
-                indexCommitInterval, embedBatchSize, interval);
+                indexCommitInterval, embedBatchSize, interval, vectorWeight);
+    }
+
+    public MemoryConfig withMergeThreshold(double threshold) {
+        return new MemoryConfig(threshold, capacityPerAgent, halfLife, recencyWeight, retrievalFlushInterval,
+                indexCommitInterval, embedBatchSize, catchUpInterval, vectorWeight);
+    }
+
+    public MemoryConfig withRecency(Duration newHalfLife, double weight) {
+        return new MemoryConfig(mergeThreshold, capacityPerAgent, newHalfLife, weight, retrievalFlushInterval,
+                indexCommitInterval, embedBatchSize, catchUpInterval, vectorWeight);
+    }
+
+    public MemoryConfig withVectorWeight(double weight) {
+        return new MemoryConfig(mergeThreshold, capacityPerAgent, halfLife, recencyWeight, retrievalFlushInterval,
+                indexCommitInterval, embedBatchSize, catchUpInterval, weight);
     }
 }

@@ -174,6 +174,24 @@ public abstract class MemoryStoreContract {
     }
 
     @Test
+    void search_vectorWeightFromTheConfig_decidesBetweenKeywordAndParaphrase() {
+        // The first shares the query's rare words; the second shares none, and is the closer in meaning.
+        String keyword = writeOne(fact("The Iceland office uses blue wire for the server racks."));
+        String paraphrase = writeOne(fact("Payments to that Nordic island nation are blocked by the sanctions filter."));
+        String query = "why can't I wire money to Iceland";
+        store.close();
+        store = newStore(MemoryConfig.defaults().withVectorWeight(0.0).withRecency(Duration.ofDays(30), 0));
+        List<MemoryHit> bm25 = store.search(P, MemorySearch.of(AGENT, query, 2));
+        assertThat(bm25).extracting(h -> h.item().id()).containsExactly(keyword, paraphrase);
+        assertThat(bm25.get(1).score()).isZero();
+        store.close();
+        store = newStore(MemoryConfig.defaults().withVectorWeight(1.0).withRecency(Duration.ofDays(30), 0));
+        List<MemoryHit> vectors = store.search(P, MemorySearch.of(AGENT, query, 2));
+        assertThat(vectors).extracting(h -> h.item().id()).containsExactly(paraphrase, keyword);
+        assertThat(vectors.get(1).score()).isZero();
+    }
+
+    @Test
     void write_sameWordingAboutAnotherCustomerOrAmount_isNotMerged() {
         String ada = writeOne(fact("Ada Berg prefers to be contacted by email and speaks German."));
         List<MemoryWriteResult> r = store.write(P, List.of(

@@ -12,7 +12,6 @@ import dev.ratchet.feedback.ReviewQueue;
 import dev.ratchet.feedback.VerifierRunner;
 import dev.ratchet.memory.JdbcMemoryStore;
 import dev.ratchet.memory.LazyEmbedder;
-import dev.ratchet.memory.MemoryConfig;
 import dev.ratchet.memory.MemoryStore;
 import dev.ratchet.project.FeedbackTokens;
 import dev.ratchet.project.ApiKey;
@@ -108,8 +107,7 @@ public final class RatchetServer implements AutoCloseable {
             TraceStore traces = new JdbcTraceStore(db, clock);
             // The model loads on the first embedding, so a server that never embeds never loads it.
             embedder = LazyEmbedder.bgeSmall();
-            memory = new JdbcMemoryStore(db, embedder, memoryIndexDir(config.dataDir()), clock,
-                    MemoryConfig.defaults());
+            memory = new JdbcMemoryStore(db, embedder, memoryIndexDir(config.dataDir()), clock, config.memory());
             curator = new Curator(db, settings, traces, new JdbcFeedbackStore(db, clock), memory, clock);
             // Every way in (REST, ingest, OTLP, tokens, verifiers, review) records through this one store, which
             // queues corrections for curation in the recording transaction.

@@ -1,5 +1,6 @@
 package dev.ratchet.server;
 
+import dev.ratchet.memory.MemoryConfig;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -11,6 +12,7 @@ import java.time.Clock;
  * @param maxBodyBytes       largest request body accepted, measured after decompression (413 above it)
  * @param maxConcurrentIngest ingest requests served at once; more are answered 503 with Retry-After
  * @param bootstrapKey       the admin key to create on first start (RATCHET_BOOTSTRAP_KEY), or null to generate
+ * @param memory             tuning of the memory store (merging, capacity, recency, fusion weight)
  */
 public record ServerConfig(
         String host,
@@ -20,7 +22,14 @@ public record ServerConfig(
         long maxBodyBytes,
         int maxConcurrentIngest,
         String bootstrapKey,
-        Clock clock) {
+        Clock clock,
+        MemoryConfig memory) {
+
+    /** A configuration with the memory store's defaults. */
+    public ServerConfig(String host, int port, Path dataDir, String dbUrl, long maxBodyBytes, int maxConcurrentIngest,
+            String bootstrapKey, Clock clock) {
+        this(host, port, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock, MemoryConfig.defaults());
+    }
 
     public static final int DEFAULT_PORT = 7070;
     public static final long DEFAULT_MAX_BODY_BYTES = 20L * 1024 * 1024;
@@ -36,18 +45,22 @@ public record ServerConfig(
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock);
+        return new ServerConfig(host, newPort, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock, memory);
     }
 
     public ServerConfig withDbUrl(String url) {
-        return new ServerConfig(host, port, dataDir, url, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock);
+        return new ServerConfig(host, port, dataDir, url, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock, memory);
     }
 
     public ServerConfig withBootstrapKey(String key) {
-        return new ServerConfig(host, port, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, key, clock);
+        return new ServerConfig(host, port, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, key, clock, memory);
     }
 
     public ServerConfig withLimits(long bodyBytes, int concurrentIngest) {
-        return new ServerConfig(host, port, dataDir, dbUrl, bodyBytes, concurrentIngest, bootstrapKey, clock);
+        return new ServerConfig(host, port, dataDir, dbUrl, bodyBytes, concurrentIngest, bootstrapKey, clock, memory);
+    }
+
+    public ServerConfig withMemory(MemoryConfig newMemory) {
+        return new ServerConfig(host, port, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock, newMemory);
     }
 }

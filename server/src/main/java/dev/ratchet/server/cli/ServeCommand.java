@@ -1,9 +1,12 @@
 package dev.ratchet.server.cli;
 
+import dev.ratchet.memory.MemoryConfig;
+import dev.ratchet.memory.SearchRequest;
 import dev.ratchet.server.Credentials;
 import dev.ratchet.server.RatchetServer;
 import dev.ratchet.server.ServerConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -36,6 +39,26 @@ final class ServeCommand implements Callable<Integer> {
             defaultValue = "" + ServerConfig.DEFAULT_MAX_CONCURRENT_INGEST)
     int maxConcurrentIngest;
 
+    @Option(names = "--memory-merge-threshold", defaultValue = "0.92",
+            description = "Cosine at or above which a memory write merges into a near-duplicate of its scope (default: ${DEFAULT-VALUE})")
+    double mergeThreshold;
+
+    @Option(names = "--memory-capacity", defaultValue = "10000",
+            description = "Active memory items an agent may hold before the least valuable expire (default: ${DEFAULT-VALUE})")
+    int memoryCapacity;
+
+    @Option(names = "--memory-half-life-days", defaultValue = "30",
+            description = "Time scale of a memory item's freshness, for recency and pruning, in days (default: ${DEFAULT-VALUE})")
+    double halfLifeDays;
+
+    @Option(names = "--memory-recency-weight", defaultValue = "0.1",
+            description = "How much freshness lifts a memory search score, 0 (off) to 10 (default: ${DEFAULT-VALUE})")
+    double recencyWeight;
+
+    @Option(names = "--memory-vector-weight", defaultValue = "" + SearchRequest.DEFAULT_VECTOR_WEIGHT,
+            description = "Vector share of the fused memory search score, 0 (BM25 only) to 1 (vectors only) (default: ${DEFAULT-VALUE})")
+    double vectorWeight;
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65535) {
@@ -47,10 +70,14 @@ final class ServeCommand implements Callable<Integer> {
         if (maxConcurrentIngest < 1) {
             throw new dev.ratchet.common.BadInputException("--max-concurrent-ingest", "must be at least 1");
         }
+        if (!(halfLifeDays > 0 && halfLifeDays <= 36_500)) {
+            throw new dev.ratchet.common.BadInputException("--memory-half-life-days", "must be above 0 and at most 36500");
+        }
+        MemoryConfig memory = memoryConfig();
         String url = dbUrl != null ? dbUrl : System.getenv("RATCHET_DB_URL");
         ServerConfig base = ServerConfig.defaults(dataDir);
         ServerConfig config = new ServerConfig(host, port, dataDir, url, maxBodyMb * 1024L * 1024L,
-                maxConcurrentIngest, base.bootstrapKey(), base.clock());
+                maxConcurrentIngest, base.bootstrapKey(), base.clock(), memory);
         RatchetServer server = RatchetServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -71,5 +98,24 @@ final class ServeCommand implements Callable<Integer> {
         System.out.println("Stop with Ctrl-C.");
         stopped.await();
         return 0;
+    }
+
+    /** The memory flags as a configuration; a value out of range is refused naming its flag. */
+    private MemoryConfig memoryConfig() {
+        try {
+            return MemoryConfig.defaults().withMergeThreshold(mergeThreshold).withCapacityPerAgent(memoryCapacity)
+                    .withRecency(Duration.ofSeconds(Math.round(halfLifeDays * 86_400)), recencyWeight)
+                    .withVectorWeight(vectorWeight);
+        } catch (dev.ratchet.common.BadInputException e) {
+            String field = e.errors().get(0).field();
+            String flag = switch (field) {
+                case "mergeThreshold" -> "--memory-merge-threshold";
+                case "capacityPerAgent" -> "--memory-capacity";
+                case "recencyWeight" -> "--memory-recency-weight";
+                case "vectorWeight" -> "--memory-vector-weight";
+                default -> field;
+            };
+            throw new dev.ratchet.common.BadInputException(flag, e.errors().get(0).reason());
+        }
     }
 }

@@ -118,6 +118,13 @@ class CliTest {
         Run port = ratchet("serve", "--port", "70000", "--data-dir", dir.resolve("unused").toString());
         assertThat(port.code()).isEqualTo(2);
         assertThat(port.err()).contains("--port");
+        for (String[] bad : new String[][] {{"--memory-vector-weight", "1.5"}, {"--memory-recency-weight", "-1"},
+                {"--memory-merge-threshold", "0"}, {"--memory-capacity", "0"}, {"--memory-half-life-days", "0"}}) {
+            Run r = ratchet("serve", bad[0], bad[1], "--port", "0", "--data-dir", dir.resolve("unused").toString());
+            assertThat(r.code()).as(String.join(" ", bad)).isEqualTo(2);
+            assertThat(r.err()).as(String.join(" ", bad)).contains(bad[0]);
+        }
+        assertThat(dir.resolve("unused")).doesNotExist();
     }
 
     @Test
