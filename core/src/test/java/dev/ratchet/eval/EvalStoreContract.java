@@ -271,6 +271,41 @@ public abstract class EvalStoreContract {
     }
 
     @Test
+    void run_interrupted_startsNoMoreCases_andIsStoredAsFailedWithTheResultsSoFar() throws Exception {
+        store.createSuite(P, new NewSuite("golden", "eval", null, doublings(1, 6)));
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        Agent hanging = (request, tools) -> {
+            if (request.input().path("n").intValue() == 1) {
+                return AgentAnswer.of(json("{\"answer\": 2}"));
+            }
+            firstStarted.countDown();
+            new CountDownLatch(1).await(); // until interrupted
+            return null;
+        };
+        java.util.concurrent.atomic.AtomicReference<Run> finished = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            finished.set(runner.run(P, RunRequest.of("golden", "desk", "v1").withConcurrency(2), hanging));
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        assertThat(firstStarted.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        caller.interrupt();
+        caller.join(10_000);
+
+        assertThat(caller.isAlive()).isFalse();
+        assertThat(stillInterrupted).isTrue();
+        Run run = finished.get();
+        assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(run.error()).startsWith("interrupted after ").contains("of 6 cases were started");
+        List<CaseResult> results = store.results(P, run.id());
+        assertThat(results).hasSizeLessThan(6);
+        assertThat(results).filteredOn(r -> r.position() == 1).singleElement()
+                .satisfies(r -> assertThat(r.passed()).isTrue());
+        assertThat(results).filteredOn(r -> r.position() > 1).extracting(CaseResult::reason).containsOnly("interrupted");
+    }
+
+    @Test
     void run_badRequest_isRefusedBeforeAnythingIsStored() {
         store.createSuite(P, new NewSuite("golden", "eval", null, doublings(1, 1)));
 
