@@ -542,4 +542,68 @@ public abstract class EvalStoreContract {
                 "evalBaselineRunId", "regressionCandidateRunId");
         assertThatThrownBy(() -> gate.compare(P, v1.id(), "nope")).isInstanceOf(NotFoundException.class);
     }
+
+    // --- registered agents ---
+
+    @Test
+    void registerAgent_storesWhereItRunsAndItsVersions_andListsThemByName() {
+        AgentRegistry agents = new AgentRegistry(db, CLOCK);
+
+        AgentDefinition desk = agents.register(P, new AgentRegistration("desk", "http://agent.internal:8080/answer", null,
+                5_000L, List.of(AgentVersion.of("v1", json("{\"tone\": \"warm\"}")), AgentVersion.of("v2", null))));
+        agents.register(P, new AgentRegistration("echo", null, "echo", null, List.of()));
+
+        assertThat(desk.endpoint()).isEqualTo("http://agent.internal:8080/answer");
+        assertThat(desk.builtin()).isNull();
+        assertThat(desk.timeoutMs()).isEqualTo(5_000L);
+        assertThat(desk.versions()).extracting(AgentVersion::version).containsExactly("v1", "v2");
+        assertThat(desk.versions().get(0).configuration()).isEqualTo(json("{\"tone\": \"warm\"}"));
+        assertThat(desk.versions().get(1).configuration()).isNull();
+        assertThat(agents.list(P)).extracting(AgentDefinition::name).containsExactly("desk", "echo");
+        assertThat(agents.get(P, "echo").orElseThrow().builtin()).isEqualTo("echo");
+        assertThat(agents.get("globex", "desk")).isEmpty();
+        assertThat(agents.list("globex")).isEmpty();
+    }
+
+    @Test
+    void registerAgent_again_movesItAndAddsVersions_butAVersionNeverChanges() {
+        AgentRegistry agents = new AgentRegistry(db, CLOCK);
+        agents.register(P, new AgentRegistration("desk", "http://a:1/answer", null, null,
+                List.of(AgentVersion.of("v1", json("{\"tone\": \"warm\"}")))));
+
+        AgentDefinition moved = agents.register(P, new AgentRegistration("desk", "http://b:2/answer", null, 100L,
+                List.of(AgentVersion.of("v1", json("{ \"tone\" : \"warm\" }")), AgentVersion.of("v2", json("{}")))));
+        BadInputException changed = catchThrowableOfType(BadInputException.class, () -> agents.register(P,
+                new AgentRegistration("desk", "http://c:3/answer", null, null, List.of(AgentVersion.of("v3", null),
+                        AgentVersion.of("v1", json("{\"tone\": \"curt\"}"))))));
+
+        assertThat(moved.endpoint()).isEqualTo("http://b:2/answer");
+        assertThat(moved.versions()).extracting(AgentVersion::version).containsExactly("v1", "v2");
+        assertThat(changed.errors()).extracting(FieldError::field).containsExactly("versions[1].configuration");
+        assertThat(changed.errors().get(0).reason()).contains("version 'v1' of agent 'desk' is registered with another"
+                + " configuration");
+        AgentDefinition after = agents.get(P, "desk").orElseThrow();
+        assertThat(after.endpoint()).as("a refused registration changes nothing").isEqualTo("http://b:2/answer");
+        assertThat(after.versions()).extracting(AgentVersion::version).containsExactly("v1", "v2");
+    }
+
+    @Test
+    void registerAgent_badInput_namesEachFieldAndStoresNothing() {
+        AgentRegistry agents = new AgentRegistry(db, CLOCK);
+
+        BadInputException both = catchThrowableOfType(BadInputException.class, () -> agents.register(P,
+                new AgentRegistration("bad name", "http://a/x", "echo", 0L, List.of(AgentVersion.of("", null),
+                        AgentVersion.of("v1", null), AgentVersion.of("v1", null)))));
+        BadInputException endpoint = catchThrowableOfType(BadInputException.class, () -> agents.register(P,
+                new AgentRegistration("desk", "ftp://a/x", null, null, List.of())));
+        BadInputException neither = catchThrowableOfType(BadInputException.class, () -> agents.register(P,
+                new AgentRegistration("desk", null, null, null, List.of())));
+
+        assertThat(both.errors()).extracting(FieldError::field).containsExactly("name", "endpoint", "timeoutMs",
+                "versions[0].version", "versions[2].version");
+        assertThat(endpoint.errors()).extracting(FieldError::reason).singleElement().asString()
+                .contains("absolute http or https URL");
+        assertThat(neither.errors()).extracting(FieldError::field).containsExactly("endpoint");
+        assertThat(agents.list(P)).isEmpty();
+    }
 }
