@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -48,9 +47,9 @@ import java.util.concurrent.Executors;
  *       a free port), for agents on the same machine. Each case's URL holds a random token that lives as long as
  *       the case (the URL is the secret; the header is not checked), so agents of concurrent cases never see each
  *       other's fixtures.</li>
- *   <li>{@link #servedBy}: the caller's own HTTP server (Ratchet's, on its own port), which routes
- *       {@code fixturesBase + caseId} to {@link #call} after checking the token it gave this instance. Nothing is
- *       started; agents anywhere that reach the caller reach their fixtures.</li>
+ *   <li>{@link #servedBy}: the caller's own HTTP server (Ratchet's, on its own port), which routes each case's URL
+ *       to {@link #call} after checking the token it gave this instance. Nothing is started; agents anywhere that
+ *       reach the caller reach their fixtures.</li>
  * </ul>
  * Thread-safe; close it to stop the fixture server, if it started one.
  */
@@ -65,6 +64,7 @@ public final class HttpAgent implements Agent, AutoCloseable {
     /** The loopback fixture server; null when the caller serves the fixtures. */
     private final HttpServer fixtures;
     private final URI fixturesBase;
+    private final FixtureUrls fixtureUrls;
     /** The token handed to agents when the caller serves the fixtures; null for the loopback server. */
     private final String callerToken;
     /** Tools of the cases in flight, by the key of their fixtures URL: a random token, or the case id. */
@@ -81,6 +81,7 @@ public final class HttpAgent implements Agent, AutoCloseable {
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
         this.callerToken = null;
+        this.fixtureUrls = null;
         try {
             this.fixtures = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -93,32 +94,36 @@ public final class HttpAgent implements Agent, AutoCloseable {
                 + fixtures.getAddress().getPort() + "/fixtures/");
     }
 
-    private HttpAgent(URI endpoint, Duration timeout, URI fixturesBase, String token) {
+    private HttpAgent(URI endpoint, Duration timeout, FixtureUrls urls, String token) {
         this.endpoint = endpoint;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
         this.fixtures = null;
-        this.fixturesBase = fixturesBase;
+        this.fixturesBase = null;
+        this.fixtureUrls = urls;
         this.callerToken = token;
     }
 
     /**
-     * An agent whose fixtures the caller serves: case {@code c}'s fixtures URL is {@code fixturesBase} followed by
-     * {@code c} (URL-encoded), handed to the agent with {@code token}. The caller answers posts to those URLs with
-     * {@link #call}, after checking that they carry {@code Authorization: Bearer <token>}; this instance starts no
-     * server.
+     * An agent whose fixtures the caller serves: case {@code c} of run {@code r} gets the fixtures URL
+     * {@code urls.of(r, c)}, handed to the agent with {@code token}. The caller answers posts to those URLs with
+     * {@link #call}{@code (c, body)}, after checking that they carry {@code Authorization: Bearer <token>}; this
+     * instance starts no server. Meant for one run at a time (cases are told apart by their ids).
      *
-     * @param fixturesBase absolute, ending in {@code /}
-     * @param token        the secret agents present; the caller checks it
+     * @param token the secret agents present; the caller checks it
      */
-    public static HttpAgent servedBy(URI endpoint, Duration timeout, URI fixturesBase, String token) {
-        if (!fixturesBase.isAbsolute() || !fixturesBase.getPath().endsWith("/")) {
-            throw new IllegalArgumentException("fixturesBase must be an absolute URI ending in /: " + fixturesBase);
-        }
-        return new HttpAgent(endpoint, timeout, fixturesBase, java.util.Objects.requireNonNull(token, "token"));
+    public static HttpAgent servedBy(URI endpoint, Duration timeout, FixtureUrls urls, String token) {
+        return new HttpAgent(endpoint, timeout, java.util.Objects.requireNonNull(urls, "urls"),
+                java.util.Objects.requireNonNull(token, "token"));
     }
 
-    /** The base of the fixture URLs handed to the agent. */
+    /** Where the caller serves the fixtures of a case. */
+    @FunctionalInterface
+    public interface FixtureUrls {
+        URI of(String runId, String caseId);
+    }
+
+    /** The base of the fixture URLs of the loopback server; null when the caller serves the fixtures. */
     public URI fixturesBase() {
         return fixturesBase;
     }
@@ -137,8 +142,8 @@ public final class HttpAgent implements Agent, AutoCloseable {
             body.set("input", request.input() == null ? null : request.input().node());
             body.set("configuration", request.configuration() == null ? null : request.configuration().node());
             body.set("context", Json.MAPPER.valueToTree(request.context()));
-            body.putObject("fixtures").put("url", fixturesBase + URLEncoder.encode(key, StandardCharsets.UTF_8))
-                    .put("token", token);
+            URI url = fixtureUrls == null ? fixturesBase.resolve(key) : fixtureUrls.of(request.runId(), request.caseId());
+            body.putObject("fixtures").put("url", url.toString()).put("token", token);
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint).timeout(timeout)
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(Json.write(body), StandardCharsets.UTF_8)).build(),
@@ -181,8 +186,8 @@ public final class HttpAgent implements Agent, AutoCloseable {
     }
 
     /**
-     * Answers one call of a case in flight, as the fixtures URL of the contract does: {@code key} is what follows
-     * the fixtures base in the URL (the case id, for {@link #servedBy} instances), {@code body} the posted call.
+     * Answers one call of a case in flight, as the fixtures URL of the contract does: {@code key} is the case id
+     * for {@link #servedBy} instances (the loopback server passes its per-case token), {@code body} the posted call.
      * Never throws for bad input: a malformed call is a 400 reply, an unknown key a 404 reply.
      */
     public FixtureReply call(String key, byte[] body) {

@@ -159,17 +159,18 @@ class HttpAgentTest {
     void servedBy_fixturesComeFromTheCallersOwnServer_withTheTokenItGave() throws IOException {
         // The caller's server (Ratchet's own port, in the server): it checks the token, then hands the call over.
         HttpServer caller = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        URI base = URI.create("http://127.0.0.1:" + caller.getAddress().getPort() + "/replay/run-1/cases/");
+        String base = "http://127.0.0.1:" + caller.getAddress().getPort() + "/replay/";
         HttpAgent served = HttpAgent.servedBy(
-                URI.create("http://127.0.0.1:" + agentServer.getAddress().getPort() + "/answer"), Duration.ofSeconds(10), base, "run-secret");
-        caller.createContext("/replay/run-1/cases/", ex -> {
+                URI.create("http://127.0.0.1:" + agentServer.getAddress().getPort() + "/answer"), Duration.ofSeconds(10),
+                (runId, caseId) -> URI.create(base + runId + "/" + caseId), "run-secret");
+        caller.createContext("/replay/", ex -> {
             try (ex) {
-                if (!"Bearer run-secret".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+                String[] path = ex.getRequestURI().getPath().split("/"); // "", "replay", run, case
+                if (!"Bearer run-secret".equals(ex.getRequestHeaders().getFirst("Authorization")) || path.length != 4) {
                     send(ex, 401, "{}");
                     return;
                 }
-                HttpAgent.FixtureReply r = served.call(ex.getRequestURI().getPath().substring(base.getPath().length()),
-                        ex.getRequestBody().readAllBytes());
+                HttpAgent.FixtureReply r = served.call(path[3], ex.getRequestBody().readAllBytes());
                 send(ex, r.status(), Json.write(r.body()));
             }
         });
@@ -183,7 +184,7 @@ class HttpAgentTest {
             CaseResult r = store.results("acme", run.id()).get(0);
             assertThat(r.status()).as(r.reason()).isEqualTo(CaseStatus.PASSED);
             assertThat(r.calls()).extracting(Call::source).containsExactly(Call.Source.FIXTURE);
-            assertThat(served.fixturesBase()).isEqualTo(base);
+            assertThat(served.fixturesBase()).isNull();
             assertThat(served.call(r.caseId(), "{}".getBytes(StandardCharsets.UTF_8)).status())
                     .as("a case that is no longer running").isEqualTo(404);
         } finally {
