@@ -11,6 +11,8 @@ import java.time.Clock;
  * @param maxBodyBytes       largest request body accepted, measured after decompression (413 above it)
  * @param maxConcurrentIngest ingest requests served at once; more are answered 503 with Retry-After
  * @param bootstrapKey       the admin key to create on first start (RATCHET_BOOTSTRAP_KEY), or null to generate
+ * @param publicUrl          the URL others reach this server at (RATCHET_PUBLIC_URL), e.g. agents under test
+ *                           fetching their fixtures; null for {@link RatchetServer#url()}
  */
 public record ServerConfig(
         String host,
@@ -20,15 +22,23 @@ public record ServerConfig(
         long maxBodyBytes,
         int maxConcurrentIngest,
         String bootstrapKey,
-        Clock clock) {
+        Clock clock,
+        String publicUrl) {
 
     public static final int DEFAULT_PORT = 7070;
     public static final long DEFAULT_MAX_BODY_BYTES = 20L * 1024 * 1024;
     public static final int DEFAULT_MAX_CONCURRENT_INGEST = 64;
 
+    /** A configuration without a public URL (the server's own URL is used). */
+    public ServerConfig(String host, int port, Path dataDir, String dbUrl, long maxBodyBytes, int maxConcurrentIngest,
+            String bootstrapKey, Clock clock) {
+        this(host, port, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock, null);
+    }
+
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, dataDir, null, DEFAULT_MAX_BODY_BYTES,
-                DEFAULT_MAX_CONCURRENT_INGEST, blankToNull(System.getenv("RATCHET_BOOTSTRAP_KEY")), Clock.systemUTC());
+                DEFAULT_MAX_CONCURRENT_INGEST, blankToNull(System.getenv("RATCHET_BOOTSTRAP_KEY")), Clock.systemUTC(),
+                blankToNull(System.getenv("RATCHET_PUBLIC_URL")));
     }
 
     private static String blankToNull(String s) {
@@ -36,18 +46,26 @@ public record ServerConfig(
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock);
+        return new ServerConfig(host, newPort, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, bootstrapKey,
+                clock, publicUrl);
     }
 
     public ServerConfig withDbUrl(String url) {
-        return new ServerConfig(host, port, dataDir, url, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock);
+        return new ServerConfig(host, port, dataDir, url, maxBodyBytes, maxConcurrentIngest, bootstrapKey,
+                clock, publicUrl);
     }
 
     public ServerConfig withBootstrapKey(String key) {
-        return new ServerConfig(host, port, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, key, clock);
+        return new ServerConfig(host, port, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, key, clock, publicUrl);
     }
 
     public ServerConfig withLimits(long bodyBytes, int concurrentIngest) {
-        return new ServerConfig(host, port, dataDir, dbUrl, bodyBytes, concurrentIngest, bootstrapKey, clock);
+        return new ServerConfig(host, port, dataDir, dbUrl, bodyBytes, concurrentIngest, bootstrapKey,
+                clock, publicUrl);
+    }
+
+    public ServerConfig withPublicUrl(String url) {
+        return new ServerConfig(host, port, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock,
+                blankToNull(url));
     }
 }
