@@ -311,8 +311,8 @@ public final class EvalRuns implements AutoCloseable {
         return a.http().call(caseId, body);
     }
 
-    /** Names of the built-in agents this server embeds. */
-    public String names() {
+    /** Names of the built-in agents this server embeds, for messages. */
+    private String names() {
         return builtIns.names().isEmpty() ? "none" : String.join(", ", builtIns.names());
     }
 
