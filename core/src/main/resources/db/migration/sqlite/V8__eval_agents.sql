@@ -1,4 +1,4 @@
--- Same schema as postgresql/V7: keep the two files in step. Instants are epoch nanoseconds (BIGINT).
+-- Same schema as postgresql/V8: keep the two files in step. Instants are epoch nanoseconds (BIGINT).
 
 -- The agents a project runs suites against, by name: where each runs (an HTTP endpoint of the agent contract, or
 -- the name of an in-process agent that the server embeds) and how long one case's request may take. Updating an
