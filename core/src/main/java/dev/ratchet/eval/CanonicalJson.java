@@ -14,7 +14,9 @@ import java.util.Map;
 
 /**
  * One spelling per JSON value, so that equal values give equal keys and hashes: object members sorted by name,
- * no whitespace, numbers by value ({@code 1}, {@code 1.0} and {@code 1e0} are all {@code 1}). Replay keys calls by
+ * no whitespace, numbers by value ({@code 1}, {@code 1.0} and {@code 1e0} are all {@code 1}; {@code 20} and
+ * {@code 2e1} are {@code 20}; fractions and whole numbers from 10^21 up in BigDecimal's scientific form, such as
+ * {@code 1.5E-7}). Replay keys calls by
  * the canonical form of their arguments, so an agent that builds the same arguments in another member order (or
  * another language's number formatting) still finds its fixture. Thread-safe.
  */
@@ -57,7 +59,9 @@ public final class CanonicalJson {
             g.writeEndArray();
         } else if (node.isNumber()) {
             BigDecimal value = node.decimalValue().stripTrailingZeros();
-            g.writeNumber(value.signum() == 0 ? "0" : value.toString());
+            // Whole numbers below 10^21 are written out (20, not 2E+1), as JavaScript and RFC 8785 write them.
+            boolean plain = value.scale() <= 0 && value.precision() - value.scale() <= 21;
+            g.writeNumber(value.signum() == 0 ? "0" : plain ? value.toPlainString() : value.toString());
         } else if (node.isTextual()) {
             g.writeString(node.textValue());
         } else if (node.isBoolean()) {

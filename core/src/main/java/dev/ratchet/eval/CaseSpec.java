@@ -67,6 +67,16 @@ public record CaseSpec(JsonText input, CaseContext context, JsonText expected, L
     }
 
     /**
+     * Every problem that would keep this case out of a suite (fields named from the case, e.g.
+     * {@code expectations[0].type}); empty when it is a valid case. The same checks {@link EvalStore} makes.
+     */
+    public List<FieldError> problems() {
+        List<FieldError> errors = new ArrayList<>();
+        validate("", null, errors);
+        return errors;
+    }
+
+    /**
      * Adds every problem of this case to {@code errors} (fields under {@code at}, e.g. {@code cases[2]}), and
      * returns the compiled expectations when there is none.
      */

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +59,9 @@ public final class EvalRunner {
 
     /**
      * Runs every case of the suite version and returns the completed run with its summary; blocks until then.
-     * Cases that fail, throw or time out are results, not errors of the run.
+     * Cases that fail, throw or time out are results, not errors of the run. Interrupting the calling thread stops
+     * the run early: no more cases start, the cases in flight are interrupted, and the run is stored as
+     * {@link RunStatus#FAILED} with the results it has and the thread's interrupt status set again.
      *
      * @throws dev.ratchet.common.NotFoundException if the suite or version does not exist
      * @throws BadInputException for a bad request (agent name, concurrency, timeout); nothing is stored then
@@ -82,10 +85,18 @@ public final class EvalRunner {
         ExecutorService threads = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("ratchet-eval-" + run.id() + "-", 0).factory());
         try {
+            boolean interrupted = false;
+            int started = 0;
             for (int i = 0; i < cases.size(); i++) {
                 EvalCase c = cases.get(i);
                 int position = i + 1;
-                slots.acquireUninterruptibly();
+                try {
+                    slots.acquire();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    break;
+                }
+                started++;
                 threads.submit(() -> {
                     try {
                         CaseResult r;
@@ -105,12 +116,23 @@ public final class EvalRunner {
                     }
                 });
             }
+            if (interrupted) {
+                threads.shutdownNow(); // the cases in flight end now, as interrupted
+            }
             slots.acquireUninterruptibly(options.concurrency()); // every case is done (or timed out)
             String failure = writer.close();
+            if (interrupted && failure == null) {
+                failure = "interrupted after " + started + " of " + cases.size() + " cases were started"
+                        + " (the server stopping ends its runs); the results of those are kept";
+            }
             RunSummary summary = summarize(results);
             store.finishRun(project, run.id(), failure == null ? RunStatus.COMPLETED : RunStatus.FAILED,
                     failure == null ? summary : null, failure);
-            return store.run(project, run.id()).orElseThrow();
+            Run finished = store.run(project, run.id()).orElseThrow();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return finished;
         } finally {
             threads.shutdownNow(); // interrupts agents that outlived their timeout; does not wait for them
         }
@@ -126,7 +148,12 @@ public final class EvalRunner {
         ReplayTools tools = new ReplayTools(c.fixtures(), options.allowLive() ? agent.live() : null);
         AgentRequest request = new AgentRequest(run.id(), c.id(), c.input(), run.configuration(), c.context());
         long start = System.nanoTime();
-        Future<AgentAnswer> answer = threads.submit(() -> agent.run(request, tools));
+        Future<AgentAnswer> answer;
+        try {
+            answer = threads.submit(() -> agent.run(request, tools));
+        } catch (RejectedExecutionException e) { // the run was interrupted before this case's agent started
+            return failed(c, position, CaseStatus.ERROR, "interrupted", 0, List.of());
+        }
         AgentAnswer a;
         try {
             a = answer.get(options.caseTimeoutMs(), TimeUnit.MILLISECONDS);
@@ -139,6 +166,9 @@ public final class EvalRunner {
             long latency = elapsedMs(start);
             if (!tools.missing().isEmpty()) {
                 return failed(c, position, CaseStatus.ERROR, tools.missing().get(0), latency, tools.calls());
+            }
+            if (cause instanceof InterruptedException) { // the run was interrupted (a timeout returns above)
+                return failed(c, position, CaseStatus.ERROR, "interrupted", latency, tools.calls());
             }
             return failed(c, position, CaseStatus.ERROR, "agent threw " + cause.getClass().getSimpleName()
                     + (cause.getMessage() == null ? "" : ": " + Outputs.cut(cause.getMessage())), latency, tools.calls());

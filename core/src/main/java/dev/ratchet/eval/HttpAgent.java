@@ -27,21 +27,31 @@ import java.util.concurrent.Executors;
  * <pre>
  * POST {endpoint}
  * {"runId": "...", "caseId": "...", "input": any, "configuration": any, "context": {"memorySnapshotId", "documents"},
- *  "fixtures": {"url": "http://127.0.0.1:PORT/fixtures/TOKEN"}}
+ *  "fixtures": {"url": "...", "token": "..."}}
  * </pre>
  * and the agent answers {@code 200 {"output": any, "trace"?: object, "traceId"?: "...", "cost"?: number,
  * "error"?: "..."}} (any other status fails the case with the status and the start of the body). While answering,
  * the agent makes each tool, retrieval and model call by posting {@code {"kind": "tool" | "retrieval" | "llm",
- * "name": tool or model, "request": arguments, query or messages}} to the fixtures URL, which answers
+ * "name": tool or model, "request": arguments, query or messages}} to the fixtures URL with the header
+ * {@code Authorization: Bearer <fixtures.token>}, which answers
  * <ul>
  *   <li>{@code 200 {"result": any}}: the recorded result;</li>
  *   <li>{@code 200 {"error": "..."}}: the recorded call failed, and the agent should behave as if it just had;</li>
  *   <li>{@code 404 {"live": true}}: no fixture, and the run allows live calls: make the call for real;</li>
- *   <li>{@code 404 {"missing": "..."}}: no fixture in a strict run; the case fails whatever the agent does next.</li>
+ *   <li>{@code 404 {"missing": "..."}}: no fixture in a strict run (or no such case running); the case fails
+ *       whatever the agent does next.</li>
  * </ul>
- * The fixtures URL is served by a small server on 127.0.0.1 that this class starts (one per instance, on a free
- * port), and each case's URL holds a random token that lives as long as the case, so agents of concurrent cases
- * never see each other's fixtures. Thread-safe; close it to stop the fixture server.
+ * Who serves the fixtures URL depends on how the instance was made:
+ * <ul>
+ *   <li>{@link #HttpAgent(URI, Duration)}: a small server on 127.0.0.1 that this class starts (one per instance, on
+ *       a free port), for agents on the same machine. Each case's URL holds a random token that lives as long as
+ *       the case (the URL is the secret; the header is not checked), so agents of concurrent cases never see each
+ *       other's fixtures.</li>
+ *   <li>{@link #servedBy}: the caller's own HTTP server (Ratchet's, on its own port), which routes each case's URL
+ *       to {@link #call} after checking the token it gave this instance. Nothing is started; agents anywhere that
+ *       reach the caller reach their fixtures.</li>
+ * </ul>
+ * Thread-safe; close it to stop the fixture server, if it started one.
  */
 public final class HttpAgent implements Agent, AutoCloseable {
 
@@ -51,10 +61,18 @@ public final class HttpAgent implements Agent, AutoCloseable {
     private final URI endpoint;
     private final Duration timeout;
     private final HttpClient http;
+    /** The loopback fixture server; null when the caller serves the fixtures. */
     private final HttpServer fixtures;
+    private final URI fixturesBase;
+    private final FixtureUrls fixtureUrls;
+    /** The token handed to agents when the caller serves the fixtures; null for the loopback server. */
+    private final String callerToken;
+    /** Tools of the cases in flight, by the key of their fixtures URL: a random token, or the case id. */
     private final Map<String, Tools> cases = new ConcurrentHashMap<>();
 
     /**
+     * An agent whose fixtures are served by a loopback server that this instance starts.
+     *
      * @param endpoint where the agent listens
      * @param timeout  how long one case's request may take (the run's own per-case timeout applies too)
      */
@@ -62,6 +80,8 @@ public final class HttpAgent implements Agent, AutoCloseable {
         this.endpoint = endpoint;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.callerToken = null;
+        this.fixtureUrls = null;
         try {
             this.fixtures = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -70,17 +90,51 @@ public final class HttpAgent implements Agent, AutoCloseable {
         fixtures.createContext("/fixtures/", this::serve);
         fixtures.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         fixtures.start();
+        this.fixturesBase = URI.create("http://" + fixtures.getAddress().getHostString() + ":"
+                + fixtures.getAddress().getPort() + "/fixtures/");
     }
 
-    /** The base of the fixture URLs handed to the agent. */
+    private HttpAgent(URI endpoint, Duration timeout, FixtureUrls urls, String token) {
+        this.endpoint = endpoint;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.fixtures = null;
+        this.fixturesBase = null;
+        this.fixtureUrls = urls;
+        this.callerToken = token;
+    }
+
+    /**
+     * An agent whose fixtures the caller serves: case {@code c} of run {@code r} gets the fixtures URL
+     * {@code urls.of(r, c)}, handed to the agent with {@code token}. The caller answers posts to those URLs with
+     * {@link #call}{@code (c, body)}, after checking that they carry {@code Authorization: Bearer <token>}; this
+     * instance starts no server. Meant for one run at a time (cases are told apart by their ids).
+     *
+     * @param token the secret agents present; the caller checks it
+     */
+    public static HttpAgent servedBy(URI endpoint, Duration timeout, FixtureUrls urls, String token) {
+        return new HttpAgent(endpoint, timeout, java.util.Objects.requireNonNull(urls, "urls"),
+                java.util.Objects.requireNonNull(token, "token"));
+    }
+
+    /** Where the caller serves the fixtures of a case. */
+    @FunctionalInterface
+    public interface FixtureUrls {
+        URI of(String runId, String caseId);
+    }
+
+    /** The base of the fixture URLs of the loopback server; null when the caller serves the fixtures. */
     public URI fixturesBase() {
-        return URI.create("http://" + fixtures.getAddress().getHostString() + ":" + fixtures.getAddress().getPort() + "/fixtures/");
+        return fixturesBase;
     }
 
     @Override
     public AgentAnswer run(AgentRequest request, Tools tools) throws IOException, InterruptedException {
-        String token = HexFormat.of().formatHex(bytes());
-        cases.put(token, tools);
+        String token = callerToken == null ? HexFormat.of().formatHex(bytes()) : callerToken;
+        String key = callerToken == null ? token : request.caseId();
+        if (cases.putIfAbsent(key, tools) != null) {
+            throw new IllegalStateException("case " + request.caseId() + " is already running on this agent");
+        }
         try {
             ObjectNode body = Json.MAPPER.createObjectNode();
             body.put("runId", request.runId());
@@ -88,7 +142,8 @@ public final class HttpAgent implements Agent, AutoCloseable {
             body.set("input", request.input() == null ? null : request.input().node());
             body.set("configuration", request.configuration() == null ? null : request.configuration().node());
             body.set("context", Json.MAPPER.valueToTree(request.context()));
-            body.putObject("fixtures").put("url", fixturesBase() + token);
+            URI url = fixtureUrls == null ? fixturesBase.resolve(key) : fixtureUrls.of(request.runId(), request.caseId());
+            body.putObject("fixtures").put("url", url.toString()).put("token", token);
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(endpoint).timeout(timeout)
                             .header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString(Json.write(body), StandardCharsets.UTF_8)).build(),
@@ -111,7 +166,7 @@ public final class HttpAgent implements Agent, AutoCloseable {
                     cost.isNumber() ? cost.decimalValue() : null,
                     answer.path("error").isTextual() ? answer.path("error").textValue() : null);
         } finally {
-            cases.remove(token);
+            cases.remove(key);
         }
     }
 
@@ -123,43 +178,58 @@ public final class HttpAgent implements Agent, AutoCloseable {
 
     private void serve(HttpExchange ex) throws IOException {
         try (ex) {
-            String token = ex.getRequestURI().getPath().substring("/fixtures/".length());
-            Tools tools = cases.get(token);
-            if (tools == null || !"POST".equals(ex.getRequestMethod())) {
-                reply(ex, 404, Json.MAPPER.createObjectNode().put("missing", "no case is running under this URL"));
-                return;
-            }
-            JsonNode call;
-            try {
-                call = Json.MAPPER.readTree(ex.getRequestBody());
-            } catch (IOException e) {
-                reply(ex, 400, Json.MAPPER.createObjectNode().put("error", "malformed JSON"));
-                return;
-            }
-            CallKind kind = call == null ? null : CallKind.parse(call.path("kind").asText()).orElse(null);
-            if (kind == null) {
-                reply(ex, 400, Json.MAPPER.createObjectNode().put("error", "kind must be one of " + CallKind.allowed()));
-                return;
-            }
-            String name = call.path("name").isTextual() ? call.path("name").textValue() : null;
-            JsonNode req = call.get("request");
-            ObjectNode out = Json.MAPPER.createObjectNode();
-            try {
-                JsonNode result = switch (kind) {
-                    case TOOL -> tools.tool(name, req);
-                    case RETRIEVAL -> tools.retrieve(req != null && req.isTextual() ? req.textValue()
-                            : req != null && req.path("query").isTextual() ? req.path("query").textValue() : CanonicalJson.write(req));
-                    case LLM -> tools.model(name, req);
-                };
-                out.set("result", result);
-                reply(ex, 200, out);
-            } catch (Tools.CallFailedException e) {
-                reply(ex, 200, out.put("error", e.getMessage()));
-            } catch (Tools.MissingFixtureException e) {
-                reply(ex, 404, out.put("missing", e.getMessage()));
-            } catch (GoLive e) {
-                reply(ex, 404, out.put("live", true));
-            }
+            String key = ex.getRequestURI().getPath().substring("/fixtures/".length());
+            FixtureReply r = "POST".equals(ex.getRequestMethod()) ? call(key, ex.getRequestBody().readAllBytes())
+                    : FixtureReply.notRunning();
+            reply(ex, r.status(), r.body());
+        }
+    }
+
+    /**
+     * Answers one call of a case in flight, as the fixtures URL of the contract does: {@code key} is the case id
+     * for {@link #servedBy} instances (the loopback server passes its per-case token), {@code body} the posted call.
+     * Never throws for bad input: a malformed call is a 400 reply, an unknown key a 404 reply.
+     */
+    public FixtureReply call(String key, byte[] body) {
+        Tools tools = key == null ? null : cases.get(key);
+        if (tools == null) {
+            return FixtureReply.notRunning();
+        }
+        JsonNode call;
+        try {
+            call = Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            return new FixtureReply(400, Json.MAPPER.createObjectNode().put("error", "malformed JSON"));
+        }
+        CallKind kind = call == null ? null : CallKind.parse(call.path("kind").asText()).orElse(null);
+        if (kind == null) {
+            return new FixtureReply(400, Json.MAPPER.createObjectNode().put("error", "kind must be one of " + CallKind.allowed()));
+        }
+        String name = call.path("name").isTextual() ? call.path("name").textValue() : null;
+        JsonNode req = call.get("request");
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        try {
+            JsonNode result = switch (kind) {
+                case TOOL -> tools.tool(name, req);
+                case RETRIEVAL -> tools.retrieve(req != null && req.isTextual() ? req.textValue()
+                        : req != null && req.path("query").isTextual() ? req.path("query").textValue() : CanonicalJson.write(req));
+                case LLM -> tools.model(name, req);
+            };
+            out.set("result", result);
+            return new FixtureReply(200, out);
+        } catch (Tools.CallFailedException e) {
+            return new FixtureReply(200, out.put("error", e.getMessage()));
+        } catch (Tools.MissingFixtureException e) {
+            return new FixtureReply(404, out.put("missing", e.getMessage()));
+        } catch (GoLive e) {
+            return new FixtureReply(404, out.put("live", true));
+        }
+    }
+
+    /** What the fixtures URL answers: an HTTP status and a JSON body, as the contract says. */
+    public record FixtureReply(int status, JsonNode body) {
+        static FixtureReply notRunning() {
+            return new FixtureReply(404, Json.MAPPER.createObjectNode().put("missing", "no case is running under this URL"));
         }
     }
 
@@ -185,7 +255,9 @@ public final class HttpAgent implements Agent, AutoCloseable {
 
     @Override
     public void close() {
-        fixtures.stop(0);
+        if (fixtures != null) {
+            fixtures.stop(0);
+        }
     }
 
     /** The agent answered outside the contract; the case fails with this message. */

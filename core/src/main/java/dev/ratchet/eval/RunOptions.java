@@ -12,6 +12,6 @@ public record RunOptions(int concurrency, long caseTimeoutMs, boolean allowLive)
 
     public static final int DEFAULT_CONCURRENCY = 8;
     public static final long DEFAULT_CASE_TIMEOUT_MS = 60_000;
-    static final int MAX_CONCURRENCY = 256;
-    static final long MAX_CASE_TIMEOUT_MS = 3_600_000;
+    public static final int MAX_CONCURRENCY = 256;
+    public static final long MAX_CASE_TIMEOUT_MS = 3_600_000;
 }

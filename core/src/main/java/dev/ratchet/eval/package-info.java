@@ -9,7 +9,8 @@
  * version), {@code regression} suites grow and record why a case was ever removed. Runs replay a suite version
  * against an agent (in-process through {@link dev.ratchet.eval.Agent}, or any language through the HTTP
  * contract of {@link dev.ratchet.eval.HttpAgent}) and store each case's result and a summary with its
- * statistics ({@link dev.ratchet.eval.Statistics}). The gate compares a candidate's runs with the baseline's and
- * stores its inputs and verdict as evidence.
+ * statistics ({@link dev.ratchet.eval.Statistics}). Projects name the agents they run in
+ * {@link dev.ratchet.eval.AgentRegistry}: where each runs and the immutable configuration of each version. The
+ * gate compares a candidate's runs with the baseline's and stores its inputs and verdict as evidence.
  */
 package dev.ratchet.eval;

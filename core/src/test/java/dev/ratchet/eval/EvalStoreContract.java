@@ -271,6 +271,41 @@ public abstract class EvalStoreContract {
     }
 
     @Test
+    void run_interrupted_startsNoMoreCases_andIsStoredAsFailedWithTheResultsSoFar() throws Exception {
+        store.createSuite(P, new NewSuite("golden", "eval", null, doublings(1, 6)));
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        Agent hanging = (request, tools) -> {
+            if (request.input().path("n").intValue() == 1) {
+                return AgentAnswer.of(json("{\"answer\": 2}"));
+            }
+            firstStarted.countDown();
+            new CountDownLatch(1).await(); // until interrupted
+            return null;
+        };
+        java.util.concurrent.atomic.AtomicReference<Run> finished = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            finished.set(runner.run(P, RunRequest.of("golden", "desk", "v1").withConcurrency(2), hanging));
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        assertThat(firstStarted.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        caller.interrupt();
+        caller.join(10_000);
+
+        assertThat(caller.isAlive()).isFalse();
+        assertThat(stillInterrupted).isTrue();
+        Run run = finished.get();
+        assertThat(run.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(run.error()).startsWith("interrupted after ").contains("of 6 cases were started");
+        List<CaseResult> results = store.results(P, run.id());
+        assertThat(results).hasSizeLessThan(6);
+        assertThat(results).filteredOn(r -> r.position() == 1).singleElement()
+                .satisfies(r -> assertThat(r.passed()).isTrue());
+        assertThat(results).filteredOn(r -> r.position() > 1).extracting(CaseResult::reason).containsOnly("interrupted");
+    }
+
+    @Test
     void run_badRequest_isRefusedBeforeAnythingIsStored() {
         store.createSuite(P, new NewSuite("golden", "eval", null, doublings(1, 1)));
 
@@ -506,5 +541,69 @@ public abstract class EvalStoreContract {
         assertThat(kinds.errors()).extracting(FieldError::field).containsExactly("margin", "alpha",
                 "evalBaselineRunId", "regressionCandidateRunId");
         assertThatThrownBy(() -> gate.compare(P, v1.id(), "nope")).isInstanceOf(NotFoundException.class);
+    }
+
+    // --- registered agents ---
+
+    @Test
+    void registerAgent_storesWhereItRunsAndItsVersions_andListsThemByName() {
+        AgentRegistry agents = new AgentRegistry(db, CLOCK);
+
+        AgentDefinition desk = agents.register(P, new AgentRegistration("desk", "http://agent.internal:8080/answer", null,
+                5_000L, List.of(AgentVersion.of("v1", json("{\"tone\": \"warm\"}")), AgentVersion.of("v2", null))));
+        agents.register(P, new AgentRegistration("echo", null, "echo", null, List.of()));
+
+        assertThat(desk.endpoint()).isEqualTo("http://agent.internal:8080/answer");
+        assertThat(desk.builtin()).isNull();
+        assertThat(desk.timeoutMs()).isEqualTo(5_000L);
+        assertThat(desk.versions()).extracting(AgentVersion::version).containsExactly("v1", "v2");
+        assertThat(desk.versions().get(0).configuration()).isEqualTo(json("{\"tone\": \"warm\"}"));
+        assertThat(desk.versions().get(1).configuration()).isNull();
+        assertThat(agents.list(P)).extracting(AgentDefinition::name).containsExactly("desk", "echo");
+        assertThat(agents.get(P, "echo").orElseThrow().builtin()).isEqualTo("echo");
+        assertThat(agents.get("globex", "desk")).isEmpty();
+        assertThat(agents.list("globex")).isEmpty();
+    }
+
+    @Test
+    void registerAgent_again_movesItAndAddsVersions_butAVersionNeverChanges() {
+        AgentRegistry agents = new AgentRegistry(db, CLOCK);
+        agents.register(P, new AgentRegistration("desk", "http://a:1/answer", null, null,
+                List.of(AgentVersion.of("v1", json("{\"tone\": \"warm\"}")))));
+
+        AgentDefinition moved = agents.register(P, new AgentRegistration("desk", "http://b:2/answer", null, 100L,
+                List.of(AgentVersion.of("v1", json("{ \"tone\" : \"warm\" }")), AgentVersion.of("v2", json("{}")))));
+        BadInputException changed = catchThrowableOfType(BadInputException.class, () -> agents.register(P,
+                new AgentRegistration("desk", "http://c:3/answer", null, null, List.of(AgentVersion.of("v3", null),
+                        AgentVersion.of("v1", json("{\"tone\": \"curt\"}"))))));
+
+        assertThat(moved.endpoint()).isEqualTo("http://b:2/answer");
+        assertThat(moved.versions()).extracting(AgentVersion::version).containsExactly("v1", "v2");
+        assertThat(changed.errors()).extracting(FieldError::field).containsExactly("versions[1].configuration");
+        assertThat(changed.errors().get(0).reason()).contains("version 'v1' of agent 'desk' is registered with another"
+                + " configuration");
+        AgentDefinition after = agents.get(P, "desk").orElseThrow();
+        assertThat(after.endpoint()).as("a refused registration changes nothing").isEqualTo("http://b:2/answer");
+        assertThat(after.versions()).extracting(AgentVersion::version).containsExactly("v1", "v2");
+    }
+
+    @Test
+    void registerAgent_badInput_namesEachFieldAndStoresNothing() {
+        AgentRegistry agents = new AgentRegistry(db, CLOCK);
+
+        BadInputException both = catchThrowableOfType(BadInputException.class, () -> agents.register(P,
+                new AgentRegistration("bad name", "http://a/x", "echo", 0L, List.of(AgentVersion.of("", null),
+                        AgentVersion.of("v1", null), AgentVersion.of("v1", null)))));
+        BadInputException endpoint = catchThrowableOfType(BadInputException.class, () -> agents.register(P,
+                new AgentRegistration("desk", "ftp://a/x", null, null, List.of())));
+        BadInputException neither = catchThrowableOfType(BadInputException.class, () -> agents.register(P,
+                new AgentRegistration("desk", null, null, null, List.of())));
+
+        assertThat(both.errors()).extracting(FieldError::field).containsExactly("name", "endpoint", "timeoutMs",
+                "versions[0].version", "versions[2].version");
+        assertThat(endpoint.errors()).extracting(FieldError::reason).singleElement().asString()
+                .contains("absolute http or https URL");
+        assertThat(neither.errors()).extracting(FieldError::field).containsExactly("endpoint");
+        assertThat(agents.list(P)).isEmpty();
     }
 }

@@ -81,6 +81,7 @@ class HttpAgentTest {
             ObjectNode call = Json.MAPPER.createObjectNode().put("kind", "tool").put("name", "card_status");
             call.putObject("request").put("card", input.path("card").asText());
             HttpResponse<String> fixture = client.send(HttpRequest.newBuilder(URI.create(req.path("fixtures").path("url").asText()))
+                    .header("Authorization", "Bearer " + req.path("fixtures").path("token").asText())
                     .POST(HttpRequest.BodyPublishers.ofString(Json.write(call))).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode f = Json.MAPPER.readTree(fixture.body());
             String status = fixture.statusCode() == 200 ? f.path("result").path("status").asText()
@@ -152,6 +153,43 @@ class HttpAgentTest {
         assertThat(results).extracting(CaseResult::status).containsExactly(CaseStatus.ERROR, CaseStatus.TIMEOUT, CaseStatus.PASSED);
         assertThat(results.get(0).reason()).isEqualTo("agent threw AgentHttpException: agent answered HTTP 500: {\"message\": \"out of memory\"}");
         assertThat(results.get(1).reason()).isEqualTo("timed out after 500 ms");
+    }
+
+    @Test
+    void servedBy_fixturesComeFromTheCallersOwnServer_withTheTokenItGave() throws IOException {
+        // The caller's server (Ratchet's own port, in the server): it checks the token, then hands the call over.
+        HttpServer caller = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        String base = "http://127.0.0.1:" + caller.getAddress().getPort() + "/replay/";
+        HttpAgent served = HttpAgent.servedBy(
+                URI.create("http://127.0.0.1:" + agentServer.getAddress().getPort() + "/answer"), Duration.ofSeconds(10),
+                (runId, caseId) -> URI.create(base + runId + "/" + caseId), "run-secret");
+        caller.createContext("/replay/", ex -> {
+            try (ex) {
+                String[] path = ex.getRequestURI().getPath().split("/"); // "", "replay", run, case
+                if (!"Bearer run-secret".equals(ex.getRequestHeaders().getFirst("Authorization")) || path.length != 4) {
+                    send(ex, 401, "{}");
+                    return;
+                }
+                HttpAgent.FixtureReply r = served.call(path[3], ex.getRequestBody().readAllBytes());
+                send(ex, r.status(), Json.write(r.body()));
+            }
+        });
+        caller.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        caller.start();
+        try (served) {
+            store.createSuite("acme", new NewSuite("cards", "eval", null, List.of(card("{\"card\": \"1234\"}"))));
+
+            Run run = runner.run("acme", RunRequest.of("cards", "desk-py", "v7"), served);
+
+            CaseResult r = store.results("acme", run.id()).get(0);
+            assertThat(r.status()).as(r.reason()).isEqualTo(CaseStatus.PASSED);
+            assertThat(r.calls()).extracting(Call::source).containsExactly(Call.Source.FIXTURE);
+            assertThat(served.fixturesBase()).isNull();
+            assertThat(served.call(r.caseId(), "{}".getBytes(StandardCharsets.UTF_8)).status())
+                    .as("a case that is no longer running").isEqualTo(404);
+        } finally {
+            caller.stop(0);
+        }
     }
 
     @Test

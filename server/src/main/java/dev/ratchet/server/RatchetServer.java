@@ -4,6 +4,12 @@ import dev.ratchet.common.BadInputException;
 import dev.ratchet.common.Json;
 import dev.ratchet.common.NotFoundException;
 import dev.ratchet.curation.Curator;
+import dev.ratchet.eval.AgentRegistry;
+import dev.ratchet.eval.EvalGate;
+import dev.ratchet.eval.EvalRunner;
+import dev.ratchet.eval.EvalStore;
+import dev.ratchet.eval.ScoringServices;
+import dev.ratchet.eval.TraceCases;
 import dev.ratchet.feedback.FeedbackStore;
 import dev.ratchet.feedback.JdbcFeedbackStore;
 import dev.ratchet.feedback.JdbcReviewQueue;
@@ -16,9 +22,13 @@ import dev.ratchet.memory.MemoryStore;
 import dev.ratchet.project.FeedbackTokens;
 import dev.ratchet.project.ApiKey;
 import dev.ratchet.project.ProjectStore;
+import dev.ratchet.server.eval.BuiltInAgents;
+import dev.ratchet.server.eval.EvalRuns;
+import dev.ratchet.server.http.AgentRoutes;
 import dev.ratchet.server.http.ApiError;
 import dev.ratchet.server.http.Auth;
 import dev.ratchet.server.http.CurationRoutes;
+import dev.ratchet.server.http.EvalRunRoutes;
 import dev.ratchet.server.http.HttpError;
 import dev.ratchet.server.http.FeedbackRoutes;
 import dev.ratchet.server.http.IngestGate;
@@ -26,6 +36,7 @@ import dev.ratchet.server.http.MemoryRoutes;
 import dev.ratchet.server.http.ProjectRoutes;
 import dev.ratchet.server.http.ReviewRoutes;
 import dev.ratchet.server.http.SettingsRoutes;
+import dev.ratchet.server.http.SuiteRoutes;
 import dev.ratchet.server.http.TraceRoutes;
 import dev.ratchet.server.otlp.OtlpReceiver;
 import dev.ratchet.server.otlp.OtlpStatus;
@@ -43,6 +54,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,9 +77,11 @@ public final class RatchetServer implements AutoCloseable {
     private final MemoryStore memory;
     private final LazyEmbedder embedder;
     private final Curator curator;
+    private final BuiltInAgents builtInAgents;
+    private final EvalRuns evalRuns;
 
     private RatchetServer(ServerConfig config, Database db, Javalin app, ApiKey bootstrapKey, VerifierRunner verifiers,
-            MemoryStore memory, LazyEmbedder embedder, Curator curator) {
+            MemoryStore memory, LazyEmbedder embedder, Curator curator, BuiltInAgents builtInAgents, EvalRuns evalRuns) {
         this.config = config;
         this.db = db;
         this.app = app;
@@ -76,6 +90,8 @@ public final class RatchetServer implements AutoCloseable {
         this.memory = memory;
         this.embedder = embedder;
         this.curator = curator;
+        this.builtInAgents = builtInAgents;
+        this.evalRuns = evalRuns;
     }
 
     /** Where the memory store keeps its search index: derived data, rebuilt from the database when stale. */
@@ -98,6 +114,7 @@ public final class RatchetServer implements AutoCloseable {
         MemoryStore memory = null;
         LazyEmbedder embedder = null;
         Curator curator = null;
+        EvalRuns evalRuns = null;
         try {
             Clock clock = config.clock();
             ProjectStore projects = new ProjectStore(db, clock);
@@ -113,16 +130,27 @@ public final class RatchetServer implements AutoCloseable {
             // queues corrections for curation in the recording transaction.
             FeedbackStore feedback = curator.feedbackStore();
             verifiers = new VerifierRunner(settings, feedback, clock, VERIFIER_THREADS, VERIFIER_QUEUE);
+            EvalStore evalStore = new EvalStore(db, clock);
+            AgentRegistry agents = new AgentRegistry(db, clock);
+            BuiltInAgents builtInAgents = new BuiltInAgents();
+            // Agents fetch fixtures from this server's own port; its URL is known once it listens.
+            AtomicReference<String> publicUrl = new AtomicReference<>();
+            evalRuns = new EvalRuns(evalStore, new EvalRunner(evalStore, clock, new ScoringServices(embedder, null)),
+                    agents, builtInAgents, publicUrl::get, EvalRuns.DEFAULT_MAX_ACTIVE);
             Stores stores = new Stores(db, projects, traces, feedback,
                     new JdbcReviewQueue(db, settings, feedback, clock), verifiers, new FeedbackTokens(db, clock), memory,
-                    curator);
+                    curator, evalStore, agents, builtInAgents, evalRuns);
             curator.start();
             Javalin app = createApp(config, stores).start(config.host(), config.port());
             RatchetServer server = new RatchetServer(config, db, app, created.orElse(null), verifiers, memory, embedder,
-                    curator);
+                    curator, builtInAgents, evalRuns);
+            publicUrl.set(config.publicUrl() != null ? config.publicUrl().replaceAll("/+$", "") : server.url());
             Credentials.writeEndpoint(config.dataDir(), server.url());
             return server;
         } catch (RuntimeException e) {
+            if (evalRuns != null) {
+                evalRuns.close();
+            }
             if (verifiers != null) {
                 verifiers.close();
             }
@@ -139,7 +167,8 @@ public final class RatchetServer implements AutoCloseable {
 
     /** The capabilities one server wires to HTTP. */
     private record Stores(Database db, ProjectStore projects, TraceStore traces, FeedbackStore feedback,
-            ReviewQueue review, VerifierRunner verifiers, FeedbackTokens tokens, MemoryStore memory, Curator curator) {
+            ReviewQueue review, VerifierRunner verifiers, FeedbackTokens tokens, MemoryStore memory, Curator curator,
+            EvalStore eval, AgentRegistry agents, BuiltInAgents builtInAgents, EvalRuns evalRuns) {
     }
 
     private static Javalin createApp(ServerConfig config, Stores s) {
@@ -156,6 +185,10 @@ public final class RatchetServer implements AutoCloseable {
         SettingsRoutes settingsRoutes = new SettingsRoutes(s.feedback(), s.review(), s.verifiers());
         MemoryRoutes memoryRoutes = new MemoryRoutes(s.memory());
         CurationRoutes curationRoutes = new CurationRoutes(s.curator());
+        SuiteRoutes suiteRoutes = new SuiteRoutes(s.eval(), new TraceCases(s.traces(), s.feedback()), config.maxBodyBytes());
+        EvalRunRoutes runRoutes = new EvalRunRoutes(s.eval(), s.evalRuns(), new EvalGate(s.eval(), clock),
+                config.maxBodyBytes());
+        AgentRoutes agentRoutes = new AgentRoutes(s.agents(), s.builtInAgents());
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.concurrency.useVirtualThreads = true;
@@ -207,6 +240,28 @@ public final class RatchetServer implements AutoCloseable {
             c.routes.put("/api/v1/settings/curation", curationRoutes::putPolicy);
             c.routes.get("/api/v1/curation/log", curationRoutes::log);
             c.routes.get("/api/v1/curation/log/{feedbackId}", curationRoutes::decision);
+
+            c.routes.post("/api/v1/suites", suiteRoutes::create);
+            c.routes.get("/api/v1/suites", suiteRoutes::list);
+            c.routes.get("/api/v1/suites/{suite}", suiteRoutes::get);
+            c.routes.post("/api/v1/suites/{suite}/versions", suiteRoutes::edit);
+            c.routes.get("/api/v1/suites/{suite}/versions/{version}", suiteRoutes::version);
+            c.routes.post("/api/v1/suites/{suite}/cases", suiteRoutes::addCases);
+            c.routes.get("/api/v1/suites/{suite}/history", suiteRoutes::history);
+            c.routes.get("/api/v1/suites/{suite}/runs", runRoutes::listForSuite);
+            c.routes.get("/api/v1/cases/{id}", suiteRoutes::getCase);
+            c.routes.post("/api/v1/cases/from-trace/{traceId}", suiteRoutes::fromTrace);
+            c.routes.post("/api/v1/agents", agentRoutes::register);
+            c.routes.get("/api/v1/agents", agentRoutes::list);
+            c.routes.get("/api/v1/agents/{name}", agentRoutes::get);
+            c.routes.post("/api/v1/eval-runs", runRoutes::start);
+            c.routes.get("/api/v1/eval-runs/{id}", runRoutes::get);
+            c.routes.get("/api/v1/eval-runs/{id}/results", runRoutes::results);
+            c.routes.get("/api/v1/eval-runs/{id}/compare/{baselineId}", runRoutes::compare);
+            c.routes.post("/api/v1/gates", runRoutes::decide);
+            c.routes.get("/api/v1/gates/{id}", runRoutes::getGate);
+            // HTTP agents under test fetch fixtures here with their run's token, not an API key.
+            c.routes.post(EvalRuns.REPLAY_PATH + "{runId}/cases/{caseId}", runRoutes::fixture);
 
             c.routes.exception(BadInputException.class, (e, ctx) ->
                     error(ctx, 400, new ApiError("bad_request", e.getMessage(), e.errors()), Map.of()));
@@ -290,8 +345,19 @@ public final class RatchetServer implements AutoCloseable {
         return config;
     }
 
+    /** The in-process agents this server embeds: register one here, then projects can name it as a built-in. */
+    public BuiltInAgents builtInAgents() {
+        return builtInAgents;
+    }
+
+    /** The eval runs of this server (tests look at runs in progress). */
+    public EvalRuns evalRuns() {
+        return evalRuns;
+    }
+
     @Override
     public void close() {
+        evalRuns.close(); // runs in progress are stored as failed while the database is still open
         app.stop();
         verifiers.close();
         curator.close();

@@ -59,6 +59,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Vector share of the fused memory search score, 0 (BM25 only) to 1 (vectors only) (default: ${DEFAULT-VALUE})")
     double vectorWeight;
 
+    @Option(names = "--public-url", description = "The URL agents under test reach this server at, for their fixtures"
+            + " (default: $RATCHET_PUBLIC_URL, else http://<host>:<port>)")
+    String publicUrl;
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65535) {
@@ -76,8 +80,13 @@ final class ServeCommand implements Callable<Integer> {
         MemoryConfig memory = memoryConfig();
         String url = dbUrl != null ? dbUrl : System.getenv("RATCHET_DB_URL");
         ServerConfig base = ServerConfig.defaults(dataDir);
+        String advertised = publicUrl != null ? publicUrl : base.publicUrl();
+        if (advertised != null && !advertised.matches("(?i)https?://[^/\\s]+(/\\S*)?")) {
+            throw new dev.ratchet.common.BadInputException("--public-url", "must be an http or https URL such as"
+                    + " http://ratchet.internal:7070");
+        }
         ServerConfig config = new ServerConfig(host, port, dataDir, url, maxBodyMb * 1024L * 1024L,
-                maxConcurrentIngest, base.bootstrapKey(), base.clock(), memory);
+                maxConcurrentIngest, base.bootstrapKey(), base.clock(), advertised, memory);
         RatchetServer server = RatchetServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
