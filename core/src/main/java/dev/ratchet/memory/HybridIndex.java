@@ -243,6 +243,16 @@ public final class HybridIndex implements Closeable {
      * owner can check the index against the record it derives from.
      */
     public int size() {
+        return withSearcher(searcher -> searcher.getIndexReader().numDocs());
+    }
+
+    /** What a reading of the index computes; may throw Lucene's {@link IOException}. */
+    private interface Read<T> {
+        T apply(IndexSearcher searcher) throws IOException;
+    }
+
+    /** Runs {@code read} on the current searcher, released afterwards whatever happens. */
+    private <T> T withSearcher(Read<T> read) {
         IndexSearcher searcher;
         try {
             searcher = searchers.acquire();
@@ -250,7 +260,9 @@ public final class HybridIndex implements Closeable {
             throw new UncheckedIOException("cannot read index", e);
         }
         try {
-            return searcher.getIndexReader().numDocs();
+            return read.apply(searcher);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot search index", e);
         } finally {
             try {
                 searchers.release(searcher);
@@ -301,13 +313,8 @@ public final class HybridIndex implements Closeable {
             queryVector = Vectors.normalized(request.vector(), "vector");
         }
         Query filter = filterQuery(request.filter());
-        IndexSearcher searcher;
-        try {
-            searcher = searchers.acquire();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot search index", e);
-        }
-        try {
+        float[] unit = queryVector;
+        return withSearcher(searcher -> {
             Map<Integer, double[]> pool = new HashMap<>(); // doc -> {bm25 or NaN, cosine or NaN}
             if (request.mode() != RetrievalMode.VECTOR_ONLY) {
                 Query text = textQuery(request.text());
@@ -321,23 +328,15 @@ public final class HybridIndex implements Closeable {
                     }
                 }
             }
-            if (queryVector != null) {
-                Query knn = new KnnFloatVectorQuery(VECTOR, queryVector, request.candidates(), filter);
+            if (unit != null) {
+                Query knn = new KnnFloatVectorQuery(VECTOR, unit, request.candidates(), filter);
                 for (ScoreDoc sd : searcher.search(knn, request.candidates()).scoreDocs) {
                     // Lucene scores DOT_PRODUCT as (1 + cos) / 2; report the cosine itself.
                     pool.computeIfAbsent(sd.doc, d -> new double[] {Double.NaN, Double.NaN})[1] = 2.0 * sd.score - 1.0;
                 }
             }
             return fuse(searcher, pool, request);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot search index", e);
-        } finally {
-            try {
-                searchers.release(searcher);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot release searcher", e);
-            }
-        }
+        });
     }
 
     /**
@@ -352,13 +351,7 @@ public final class HybridIndex implements Closeable {
             throw new BadInputException("vector", "has " + vector.length + " dimensions, index has " + dimension);
         }
         float[] q = Vectors.normalized(vector, "vector");
-        IndexSearcher searcher;
-        try {
-            searcher = searchers.acquire();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot search index", e);
-        }
-        try {
+        return withSearcher(searcher -> {
             List<IndexHit> hits = new ArrayList<>();
             var stored = searcher.storedFields();
             for (ScoreDoc sd : searcher.search(new KnnFloatVectorQuery(VECTOR, q, k), k).scoreDocs) {
@@ -367,15 +360,7 @@ public final class HybridIndex implements Closeable {
                         EnumSet.of(Signal.VECTOR)));
             }
             return hits;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot search index", e);
-        } finally {
-            try {
-                searchers.release(searcher);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot release searcher", e);
-            }
-        }
+        });
     }
 
     /** Closes the index without committing: call {@link #commit} first to keep uncommitted changes. */

@@ -38,8 +38,8 @@ public final class AgentRoutes {
     /** 200 with the agent as stored, all its versions included. */
     public void register(Context ctx) {
         String project = Auth.admin(ctx).projectId();
-        JsonNode body = EvalJson.object(Bodies.json(Bodies.read(ctx, MAX_BODY)), "$");
-        EvalJson.unknown(body, FIELDS, "");
+        JsonNode body = JsonFields.object(Bodies.json(Bodies.read(ctx, MAX_BODY)), "$");
+        JsonFields.unknown(body, FIELDS, "");
         List<FieldError> errors = new ArrayList<>();
         String name = null;
         String endpoint = null;
@@ -47,10 +47,10 @@ public final class AgentRoutes {
         Long timeoutMs = null;
         List<AgentVersion> versions = List.of();
         try {
-            name = EvalJson.text(body, "name", "");
-            endpoint = EvalJson.text(body, "endpoint", "");
-            builtin = EvalJson.text(body, "builtin", "");
-            timeoutMs = EvalJson.longValue(body, "timeoutMs", "");
+            name = JsonFields.text(body, "name", "");
+            endpoint = JsonFields.text(body, "endpoint", "");
+            builtin = JsonFields.text(body, "builtin", "");
+            timeoutMs = JsonFields.longValue(body, "timeoutMs", "");
             versions = versions(body);
         } catch (BadInputException e) {
             errors.addAll(e.errors());
@@ -89,9 +89,9 @@ public final class AgentRoutes {
         List<AgentVersion> out = new ArrayList<>();
         for (int i = 0; i < v.size(); i++) {
             String at = "versions[" + i + "]";
-            JsonNode item = EvalJson.object(v.get(i), at);
-            EvalJson.unknown(item, VERSION_FIELDS, at + ".");
-            out.add(AgentVersion.of(EvalJson.text(item, "version", at + "."), JsonText.of(item.get("configuration"))));
+            JsonNode item = JsonFields.object(v.get(i), at);
+            JsonFields.unknown(item, VERSION_FIELDS, at + ".");
+            out.add(AgentVersion.of(JsonFields.text(item, "version", at + "."), JsonText.of(item.get("configuration"))));
         }
         return out;
     }

@@ -9,7 +9,6 @@ import dev.ratchet.eval.CaseContext;
 import dev.ratchet.eval.CaseSpec;
 import dev.ratchet.eval.Fixture;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -54,14 +53,14 @@ final class EvalJson {
 
     /** One case; throws at its first shape problem. */
     static CaseSpec caseSpec(JsonNode c, String at) {
-        object(c, at);
+        JsonFields.object(c, at);
         String p = at + ".";
-        unknown(c, CASE_FIELDS, p);
+        JsonFields.unknown(c, CASE_FIELDS, p);
         CaseContext context = null;
         JsonNode ctx = c.get("context");
         if (ctx != null && !ctx.isNull()) {
-            object(ctx, p + "context");
-            unknown(ctx, CONTEXT_FIELDS, p + "context.");
+            JsonFields.object(ctx, p + "context");
+            JsonFields.unknown(ctx, CONTEXT_FIELDS, p + "context.");
             JsonNode docs = ctx.get("documents");
             List<JsonText> documents = new ArrayList<>();
             if (docs != null && !docs.isNull()) {
@@ -70,7 +69,7 @@ final class EvalJson {
                 }
                 docs.forEach(d -> documents.add(JsonText.of(d)));
             }
-            context = new CaseContext(text(ctx, "memorySnapshotId", p + "context."), documents);
+            context = new CaseContext(JsonFields.text(ctx, "memorySnapshotId", p + "context."), documents);
         }
         List<Fixture> fixtures = new ArrayList<>();
         JsonNode fx = c.get("fixtures");
@@ -83,13 +82,13 @@ final class EvalJson {
             }
         }
         return new CaseSpec(JsonText.of(c.get("input")), context, JsonText.of(c.get("expected")), fixtures,
-                jsonList(c, "expectations", p), strings(c, "tags", p), text(c, "originTraceId", p));
+                jsonList(c, "expectations", p), JsonFields.strings(c, "tags", p), JsonFields.text(c, "originTraceId", p));
     }
 
     private static Fixture fixture(JsonNode f, String at) {
-        object(f, at);
-        unknown(f, FIXTURE_FIELDS, at + ".");
-        String kindText = text(f, "kind", at + ".");
+        JsonFields.object(f, at);
+        JsonFields.unknown(f, FIXTURE_FIELDS, at + ".");
+        String kindText = JsonFields.text(f, "kind", at + ".");
         CallKind kind = null;
         if (kindText != null) {
             kind = CallKind.parse(kindText).orElseThrow(() -> new BadInputException(at + ".kind",
@@ -99,8 +98,8 @@ final class EvalJson {
         if (cost != null && !cost.isNull() && !cost.isNumber()) {
             throw new BadInputException(at + ".cost", "must be a number");
         }
-        return new Fixture(kind, text(f, "name", at + "."), JsonText.of(f.get("request")), JsonText.of(f.get("result")),
-                text(f, "error", at + "."), cost == null || cost.isNull() ? null : cost.decimalValue());
+        return new Fixture(kind, JsonFields.text(f, "name", at + "."), JsonText.of(f.get("request")), JsonText.of(f.get("result")),
+                JsonFields.text(f, "error", at + "."), cost == null || cost.isNull() ? null : cost.decimalValue());
     }
 
     /** An array of JSON values (e.g. expectations); each element as it is, for the store to check. */
@@ -119,96 +118,6 @@ final class EvalJson {
                 throw new BadInputException(at + field + "[" + i + "]", "must not be null");
             }
             out.add(t);
-        }
-        return out;
-    }
-
-    static JsonNode object(JsonNode node, String field) {
-        if (node == null || !node.isObject()) {
-            throw new BadInputException(field, "must be a JSON object");
-        }
-        return node;
-    }
-
-    static void unknown(JsonNode node, Set<String> known, String at) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!known.contains(f)) {
-                throw new BadInputException(at + f, "unknown field; expected one of "
-                        + String.join(", ", known.stream().sorted().toList()));
-            }
-        }
-    }
-
-    static String text(JsonNode node, String field, String at) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw new BadInputException(at + field, "must be a string");
-        }
-        return v.asText();
-    }
-
-    static Integer integer(JsonNode node, String field, String at) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new BadInputException(at + field, "must be an integer");
-        }
-        return v.asInt();
-    }
-
-    static Long longValue(JsonNode node, String field, String at) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw new BadInputException(at + field, "must be an integer");
-        }
-        return v.asLong();
-    }
-
-    static Double number(JsonNode node, String field, String at) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isNumber()) {
-            throw new BadInputException(at + field, "must be a number");
-        }
-        return v.asDouble();
-    }
-
-    static boolean bool(JsonNode node, String field, String at) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return false;
-        }
-        if (!v.isBoolean()) {
-            throw new BadInputException(at + field, "must be true or false");
-        }
-        return v.asBoolean();
-    }
-
-    static List<String> strings(JsonNode node, String field, String at) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return List.of();
-        }
-        if (!v.isArray()) {
-            throw new BadInputException(at + field, "must be an array of strings");
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < v.size(); i++) {
-            if (!v.get(i).isTextual()) {
-                throw new BadInputException(at + field + "[" + i + "]", "must be a string");
-            }
-            out.add(v.get(i).asText());
         }
         return out;
     }

@@ -56,15 +56,15 @@ public final class EvalRunRoutes {
     /** 202 with the run (status {@code running}) and {@code Location}; 503 when the server runs its limit already. */
     public void start(Context ctx) {
         String project = Auth.principal(ctx).projectId();
-        JsonNode body = EvalJson.object(Bodies.json(Bodies.read(ctx, MAX_BODY)), "$");
-        EvalJson.unknown(body, START_FIELDS, "");
+        JsonNode body = JsonFields.object(Bodies.json(Bodies.read(ctx, MAX_BODY)), "$");
+        JsonFields.unknown(body, START_FIELDS, "");
         List<FieldError> errors = new ArrayList<>();
         EvalRuns.Start start = null;
         try {
-            start = new EvalRuns.Start(EvalJson.text(body, "suite", ""), EvalJson.integer(body, "suiteVersion", ""),
-                    EvalJson.text(body, "agent", ""), EvalJson.text(body, "agentVersion", ""),
-                    EvalJson.integer(body, "concurrency", ""), EvalJson.longValue(body, "caseTimeoutMs", ""),
-                    EvalJson.bool(body, "allowLive", ""));
+            start = new EvalRuns.Start(JsonFields.text(body, "suite", ""), JsonFields.integer(body, "suiteVersion", ""),
+                    JsonFields.text(body, "agent", ""), JsonFields.text(body, "agentVersion", ""),
+                    JsonFields.integer(body, "concurrency", ""), JsonFields.longValue(body, "caseTimeoutMs", ""),
+                    JsonFields.bool(body, "allowLive", ""));
         } catch (BadInputException e) {
             errors.addAll(e.errors());
         }
@@ -134,8 +134,8 @@ public final class EvalRunRoutes {
     /** Decides a gate and stores the verdict: 201 with it, whether the candidate passed or not. */
     public void decide(Context ctx) {
         String project = Auth.principal(ctx).projectId();
-        JsonNode body = EvalJson.object(Bodies.json(Bodies.read(ctx, MAX_BODY)), "$");
-        EvalJson.unknown(body, GATE_FIELDS, "");
+        JsonNode body = JsonFields.object(Bodies.json(Bodies.read(ctx, MAX_BODY)), "$");
+        JsonFields.unknown(body, GATE_FIELDS, "");
         List<FieldError> errors = new ArrayList<>();
         Map<String, String> ids = new LinkedHashMap<>();
         Double margin = null;
@@ -144,11 +144,11 @@ public final class EvalRunRoutes {
         try {
             for (String f : List.of("evalBaselineRunId", "evalCandidateRunId", "regressionBaselineRunId",
                     "regressionCandidateRunId")) {
-                ids.put(f, EvalJson.text(body, f, ""));
+                ids.put(f, JsonFields.text(body, f, ""));
             }
-            margin = EvalJson.number(body, "margin", "");
-            alpha = EvalJson.number(body, "alpha", "");
-            change = EvalJson.text(body, "change", "");
+            margin = JsonFields.number(body, "margin", "");
+            alpha = JsonFields.number(body, "alpha", "");
+            change = JsonFields.text(body, "change", "");
         } catch (BadInputException e) {
             errors.addAll(e.errors());
         }

@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,8 +50,8 @@ public final class MemoryRoutes {
 
     public void write(Context ctx) {
         String project = Auth.principal(ctx).projectId();
-        JsonNode body = object(Bodies.json(Bodies.read(ctx, MAX_BODY)), "$");
-        unknown(body, Set.of("items"), "");
+        JsonNode body = JsonFields.object(Bodies.json(Bodies.read(ctx, MAX_BODY)), "$");
+        JsonFields.unknown(body, Set.of("items"), "");
         JsonNode items = body.get("items");
         if (items == null || !items.isArray()) {
             throw new BadInputException("items", "required: an array of memory items");
@@ -83,8 +82,8 @@ public final class MemoryRoutes {
 
     public void search(Context ctx) {
         String project = Auth.principal(ctx).projectId();
-        JsonNode body = object(Bodies.json(Bodies.read(ctx, MAX_BODY)), "$");
-        unknown(body, SEARCH_FIELDS, "");
+        JsonNode body = JsonFields.object(Bodies.json(Bodies.read(ctx, MAX_BODY)), "$");
+        JsonFields.unknown(body, SEARCH_FIELDS, "");
         Set<MemoryKind> kinds = EnumSet.noneOf(MemoryKind.class);
         JsonNode k = body.get("kinds");
         if (k != null && !k.isNull()) {
@@ -98,7 +97,7 @@ public final class MemoryRoutes {
                         "unknown kind; one of fact, preference, correction, procedure, example")));
             }
         }
-        Integer count = integer(body, "k", "");
+        Integer count = JsonFields.integer(body, "k", "");
         JsonNode min = body.get("minScore");
         Double minScore = null;
         if (min != null && !min.isNull()) {
@@ -107,8 +106,8 @@ public final class MemoryRoutes {
             }
             minScore = min.asDouble();
         }
-        MemorySearch search = new MemorySearch(text(body, "query", ""), text(body, "agent", ""), text(body, "user", ""),
-                text(body, "session", ""), kinds, count == null ? DEFAULT_K : count, minScore);
+        MemorySearch search = new MemorySearch(JsonFields.text(body, "query", ""), JsonFields.text(body, "agent", ""), JsonFields.text(body, "user", ""),
+                JsonFields.text(body, "session", ""), kinds, count == null ? DEFAULT_K : count, minScore);
         List<Map<String, Object>> hits = new ArrayList<>();
         for (MemoryHit h : memory.search(project, search)) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -152,9 +151,9 @@ public final class MemoryRoutes {
 
     public void snapshot(Context ctx) {
         String project = Auth.principal(ctx).projectId();
-        JsonNode body = object(Bodies.json(Bodies.read(ctx, MAX_BODY)), "$");
-        unknown(body, SNAPSHOT_FIELDS, "");
-        ctx.json(memory.snapshot(project, text(body, "agent", ""), text(body, "user", ""), text(body, "session", "")));
+        JsonNode body = JsonFields.object(Bodies.json(Bodies.read(ctx, MAX_BODY)), "$");
+        JsonFields.unknown(body, SNAPSHOT_FIELDS, "");
+        ctx.json(memory.snapshot(project, JsonFields.text(body, "agent", ""), JsonFields.text(body, "user", ""), JsonFields.text(body, "session", "")));
     }
 
     public void diff(Context ctx) {
@@ -172,15 +171,15 @@ public final class MemoryRoutes {
 
     /** Maps one item strictly; the store checks the content (required fields, sizes, kinds). */
     private static MemoryWrite toWrite(JsonNode item, String at) {
-        object(item, at.isEmpty() ? "$" : at.substring(0, at.length() - 1));
-        unknown(item, WRITE_FIELDS, at);
+        JsonFields.object(item, at.isEmpty() ? "$" : at.substring(0, at.length() - 1));
+        JsonFields.unknown(item, WRITE_FIELDS, at);
         JsonNode value = item.get("value");
-        Integer ttlSeconds = integer(item, "ttlSeconds", at);
+        Integer ttlSeconds = JsonFields.integer(item, "ttlSeconds", at);
         if (ttlSeconds != null && ttlSeconds < 1) {
             throw new BadInputException(at + "ttlSeconds", "must be a positive number of seconds");
         }
         Instant validTo = null;
-        String validToText = text(item, "validTo", at);
+        String validToText = JsonFields.text(item, "validTo", at);
         if (validToText != null) {
             try {
                 validTo = Instant.parse(validToText);
@@ -188,74 +187,19 @@ public final class MemoryRoutes {
                 throw new BadInputException(at + "validTo", "must be an ISO-8601 instant such as 2026-12-01T00:00:00Z");
             }
         }
-        return new MemoryWrite(text(item, "agent", at), text(item, "user", at), text(item, "session", at),
-                text(item, "kind", at), text(item, "text", at), text(item, "key", at),
+        return new MemoryWrite(JsonFields.text(item, "agent", at), JsonFields.text(item, "user", at), JsonFields.text(item, "session", at),
+                JsonFields.text(item, "kind", at), JsonFields.text(item, "text", at), JsonFields.text(item, "key", at),
                 value == null || value.isNull() ? null : JsonText.of(value), provenance(item.get("provenance"), at),
-                ttlSeconds == null ? null : Duration.ofSeconds(ttlSeconds), validTo, text(item, "idempotencyKey", at));
+                ttlSeconds == null ? null : Duration.ofSeconds(ttlSeconds), validTo, JsonFields.text(item, "idempotencyKey", at));
     }
 
     private static Provenance provenance(JsonNode p, String at) {
         if (p == null || p.isNull()) {
             return null;
         }
-        object(p, at + "provenance");
-        unknown(p, Set.of("traceIds", "feedbackIds"), at + "provenance.");
-        return new Provenance(strings(p, "traceIds", at + "provenance."), strings(p, "feedbackIds", at + "provenance."));
+        JsonFields.object(p, at + "provenance");
+        JsonFields.unknown(p, Set.of("traceIds", "feedbackIds"), at + "provenance.");
+        return new Provenance(JsonFields.strings(p, "traceIds", at + "provenance."), JsonFields.strings(p, "feedbackIds", at + "provenance."));
     }
 
-    private static List<String> strings(JsonNode node, String field, String at) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return List.of();
-        }
-        if (!v.isArray()) {
-            throw new BadInputException(at + field, "must be an array of strings");
-        }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < v.size(); i++) {
-            if (!v.get(i).isTextual()) {
-                throw new BadInputException(at + field + "[" + i + "]", "must be a string");
-            }
-            out.add(v.get(i).asText());
-        }
-        return out;
-    }
-
-    private static JsonNode object(JsonNode node, String field) {
-        if (node == null || !node.isObject()) {
-            throw new BadInputException(field, "must be a JSON object");
-        }
-        return node;
-    }
-
-    private static void unknown(JsonNode node, Set<String> known, String at) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!known.contains(f)) {
-                throw new BadInputException(at + f, "unknown field; expected one of " + String.join(", ", known.stream().sorted().toList()));
-            }
-        }
-    }
-
-    private static String text(JsonNode node, String field, String at) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isTextual()) {
-            throw new BadInputException(at + field, "must be a string");
-        }
-        return v.asText();
-    }
-
-    private static Integer integer(JsonNode node, String field, String at) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new BadInputException(at + field, "must be an integer");
-        }
-        return v.asInt();
-    }
 }

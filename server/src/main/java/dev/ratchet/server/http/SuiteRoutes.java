@@ -51,16 +51,16 @@ public final class SuiteRoutes {
     /** 201 with version 1. */
     public void create(Context ctx) {
         String project = Auth.principal(ctx).projectId();
-        JsonNode body = EvalJson.object(Bodies.json(Bodies.read(ctx, maxBody)), "$");
-        EvalJson.unknown(body, CREATE_FIELDS, "");
+        JsonNode body = JsonFields.object(Bodies.json(Bodies.read(ctx, maxBody)), "$");
+        JsonFields.unknown(body, CREATE_FIELDS, "");
         List<FieldError> errors = new ArrayList<>();
         String name = null;
         String kind = null;
         String description = null;
         try {
-            name = EvalJson.text(body, "name", "");
-            kind = EvalJson.text(body, "kind", "");
-            description = EvalJson.text(body, "description", "");
+            name = JsonFields.text(body, "name", "");
+            kind = JsonFields.text(body, "kind", "");
+            description = JsonFields.text(body, "description", "");
         } catch (BadInputException e) {
             errors.addAll(e.errors());
         }
@@ -93,15 +93,15 @@ public final class SuiteRoutes {
     public void edit(Context ctx) {
         String project = Auth.principal(ctx).projectId();
         String suite = ctx.pathParam("suite");
-        JsonNode body = EvalJson.object(Bodies.json(Bodies.read(ctx, maxBody)), "$");
-        EvalJson.unknown(body, EDIT_FIELDS, "");
+        JsonNode body = JsonFields.object(Bodies.json(Bodies.read(ctx, maxBody)), "$");
+        JsonFields.unknown(body, EDIT_FIELDS, "");
         List<FieldError> errors = new ArrayList<>();
         Integer base = null;
         String note = null;
         List<SuiteEdit.Removal> removals = new ArrayList<>();
         try {
-            base = EvalJson.integer(body, "baseVersion", "");
-            note = EvalJson.text(body, "note", "");
+            base = JsonFields.integer(body, "baseVersion", "");
+            note = JsonFields.text(body, "note", "");
             removals = removals(body);
         } catch (BadInputException e) {
             errors.addAll(e.errors());
@@ -117,14 +117,14 @@ public final class SuiteRoutes {
     public void addCases(Context ctx) {
         String project = Auth.principal(ctx).projectId();
         String suite = ctx.pathParam("suite");
-        JsonNode body = EvalJson.object(Bodies.json(Bodies.read(ctx, maxBody)), "$");
-        EvalJson.unknown(body, ADD_FIELDS, "");
+        JsonNode body = JsonFields.object(Bodies.json(Bodies.read(ctx, maxBody)), "$");
+        JsonFields.unknown(body, ADD_FIELDS, "");
         List<FieldError> errors = new ArrayList<>();
         Integer base = null;
         String note = null;
         try {
-            base = EvalJson.integer(body, "baseVersion", "");
-            note = EvalJson.text(body, "note", "");
+            base = JsonFields.integer(body, "baseVersion", "");
+            note = JsonFields.text(body, "note", "");
         } catch (BadInputException e) {
             errors.addAll(e.errors());
         }
@@ -161,13 +161,13 @@ public final class SuiteRoutes {
     public void fromTrace(Context ctx) {
         String project = Auth.principal(ctx).projectId();
         byte[] raw = Bodies.read(ctx, maxBody);
-        JsonNode body = raw.length == 0 ? Json.MAPPER.createObjectNode() : EvalJson.object(Bodies.json(raw), "$");
-        EvalJson.unknown(body, FROM_TRACE_FIELDS, "");
-        String suite = EvalJson.text(body, "suite", "");
-        Integer base = EvalJson.integer(body, "baseVersion", "");
-        String note = EvalJson.text(body, "note", "");
+        JsonNode body = raw.length == 0 ? Json.MAPPER.createObjectNode() : JsonFields.object(Bodies.json(raw), "$");
+        JsonFields.unknown(body, FROM_TRACE_FIELDS, "");
+        String suite = JsonFields.text(body, "suite", "");
+        Integer base = JsonFields.integer(body, "baseVersion", "");
+        String note = JsonFields.text(body, "note", "");
         List<JsonText> expectations = EvalJson.jsonList(body, "expectations", "");
-        List<String> tags = EvalJson.strings(body, "tags", "");
+        List<String> tags = JsonFields.strings(body, "tags", "");
         if (suite == null && (base != null || note != null)) {
             throw new BadInputException(base != null ? "baseVersion" : "note", "only with a suite to add the case to");
         }
@@ -213,9 +213,9 @@ public final class SuiteRoutes {
         List<SuiteEdit.Removal> out = new ArrayList<>();
         for (int i = 0; i < v.size(); i++) {
             String at = "remove[" + i + "]";
-            JsonNode r = EvalJson.object(v.get(i), at);
-            EvalJson.unknown(r, REMOVAL_FIELDS, at + ".");
-            out.add(new SuiteEdit.Removal(EvalJson.text(r, "caseId", at + "."), EvalJson.text(r, "reason", at + ".")));
+            JsonNode r = JsonFields.object(v.get(i), at);
+            JsonFields.unknown(r, REMOVAL_FIELDS, at + ".");
+            out.add(new SuiteEdit.Removal(JsonFields.text(r, "caseId", at + "."), JsonFields.text(r, "reason", at + ".")));
         }
         return out;
     }
