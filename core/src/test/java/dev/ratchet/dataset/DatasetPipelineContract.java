@@ -346,6 +346,12 @@ public abstract class DatasetPipelineContract {
         assertThat(other.id()).isNotEqualTo(m.id());
         assertThat(other.categories()).isEqualTo(m.categories());
         assertThat(Files.readAllLines(file(other, "sources.csv"))).isNotEqualTo(sources);
+        DatasetDiff diff = DatasetDiff.of(store, pipeline, P, m.id(), other.id());
+        assertThat(diff.specChanges()).containsExactly("split.seed");
+        assertThat(diff.added().count()).isZero();
+        assertThat(diff.removed().count()).isZero();
+        assertThat(diff.moved().count()).isPositive();
+        assertThat(diff.categories().get("pin")).containsExactly(10, 10);
     }
 
     /** Forgets a version (its row and files), so the next build writes it from scratch. */
