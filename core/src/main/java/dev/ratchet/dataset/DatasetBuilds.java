@@ -91,6 +91,14 @@ public final class DatasetBuilds implements AutoCloseable {
         }
     }
 
+    public DatasetPipeline pipeline() {
+        return pipeline;
+    }
+
+    public DatasetStore store() {
+        return store;
+    }
+
     /** A build of the project. @throws NotFoundException when the project has none with this id */
     public Build get(String project, String id) {
         return store.build(project, id).orElseThrow(() -> new NotFoundException("dataset build", id));

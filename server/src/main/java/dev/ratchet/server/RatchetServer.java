@@ -4,6 +4,10 @@ import dev.ratchet.common.BadInputException;
 import dev.ratchet.common.Json;
 import dev.ratchet.common.NotFoundException;
 import dev.ratchet.curation.Curator;
+import dev.ratchet.dataset.DatasetBuilds;
+import dev.ratchet.dataset.DatasetPipeline;
+import dev.ratchet.dataset.DatasetStore;
+import dev.ratchet.eval.EvalStore;
 import dev.ratchet.feedback.FeedbackStore;
 import dev.ratchet.feedback.JdbcFeedbackStore;
 import dev.ratchet.feedback.JdbcReviewQueue;
@@ -20,6 +24,7 @@ import dev.ratchet.project.ProjectStore;
 import dev.ratchet.server.http.ApiError;
 import dev.ratchet.server.http.Auth;
 import dev.ratchet.server.http.CurationRoutes;
+import dev.ratchet.server.http.DatasetRoutes;
 import dev.ratchet.server.http.HttpError;
 import dev.ratchet.server.http.FeedbackRoutes;
 import dev.ratchet.server.http.IngestGate;
@@ -66,9 +71,10 @@ public final class RatchetServer implements AutoCloseable {
     private final MemoryStore memory;
     private final LazyEmbedder embedder;
     private final Curator curator;
+    private final DatasetBuilds datasetBuilds;
 
     private RatchetServer(ServerConfig config, Database db, Javalin app, ApiKey bootstrapKey, VerifierRunner verifiers,
-            MemoryStore memory, LazyEmbedder embedder, Curator curator) {
+            MemoryStore memory, LazyEmbedder embedder, Curator curator, DatasetBuilds datasetBuilds) {
         this.config = config;
         this.db = db;
         this.app = app;
@@ -77,6 +83,7 @@ public final class RatchetServer implements AutoCloseable {
         this.memory = memory;
         this.embedder = embedder;
         this.curator = curator;
+        this.datasetBuilds = datasetBuilds;
     }
 
     /** Where the memory store keeps its search index: derived data, rebuilt from the database when stale. */
@@ -99,6 +106,7 @@ public final class RatchetServer implements AutoCloseable {
         MemoryStore memory = null;
         LazyEmbedder embedder = null;
         Curator curator = null;
+        DatasetBuilds datasetBuilds = null;
         try {
             Clock clock = config.clock();
             ProjectStore projects = new ProjectStore(db, clock);
@@ -115,13 +123,16 @@ public final class RatchetServer implements AutoCloseable {
             // queues corrections for curation in the recording transaction.
             FeedbackStore feedback = curator.feedbackStore();
             verifiers = new VerifierRunner(settings, feedback, clock, VERIFIER_THREADS, VERIFIER_QUEUE);
+            DatasetStore datasetStore = new DatasetStore(db, clock);
+            datasetBuilds = new DatasetBuilds(new DatasetPipeline(db, datasetStore, new EvalStore(db, clock), settings,
+                    config.datasetDir(), clock, Runtime.getRuntime().availableProcessors()), datasetStore, clock);
             Stores stores = new Stores(db, projects, traces, feedback,
                     new JdbcReviewQueue(db, settings, feedback, clock), verifiers, new FeedbackTokens(db, clock), memory,
-                    curator);
+                    curator, settings, datasetBuilds);
             curator.start();
             Javalin app = createApp(config, stores).start(config.host(), config.port());
             RatchetServer server = new RatchetServer(config, db, app, created.orElse(null), verifiers, memory, embedder,
-                    curator);
+                    curator, datasetBuilds);
             Credentials.writeEndpoint(config.dataDir(), server.url());
             return server;
         } catch (RuntimeException e) {
@@ -130,6 +141,9 @@ public final class RatchetServer implements AutoCloseable {
             }
             if (curator != null) {
                 curator.close();
+            }
+            if (datasetBuilds != null) {
+                datasetBuilds.close();
             }
             if (memory != null) {
                 memory.close();
@@ -141,7 +155,8 @@ public final class RatchetServer implements AutoCloseable {
 
     /** The capabilities one server wires to HTTP. */
     private record Stores(Database db, ProjectStore projects, TraceStore traces, FeedbackStore feedback,
-            ReviewQueue review, VerifierRunner verifiers, FeedbackTokens tokens, MemoryStore memory, Curator curator) {
+            ReviewQueue review, VerifierRunner verifiers, FeedbackTokens tokens, MemoryStore memory, Curator curator,
+            ProjectSettings settings, DatasetBuilds datasetBuilds) {
     }
 
     private static Javalin createApp(ServerConfig config, Stores s) {
@@ -158,6 +173,7 @@ public final class RatchetServer implements AutoCloseable {
         SettingsRoutes settingsRoutes = new SettingsRoutes(s.feedback(), s.review(), s.verifiers());
         MemoryRoutes memoryRoutes = new MemoryRoutes(s.memory());
         CurationRoutes curationRoutes = new CurationRoutes(s.curator());
+        DatasetRoutes datasetRoutes = new DatasetRoutes(s.datasetBuilds(), s.settings());
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.concurrency.useVirtualThreads = true;
@@ -209,6 +225,16 @@ public final class RatchetServer implements AutoCloseable {
             c.routes.put("/api/v1/settings/curation", curationRoutes::putPolicy);
             c.routes.get("/api/v1/curation/log", curationRoutes::log);
             c.routes.get("/api/v1/curation/log/{feedbackId}", curationRoutes::decision);
+
+            c.routes.post("/api/v1/datasets", datasetRoutes::create);
+            c.routes.get("/api/v1/datasets", datasetRoutes::list);
+            c.routes.get("/api/v1/datasets/builds", datasetRoutes::listBuilds);
+            c.routes.get("/api/v1/datasets/builds/{id}", datasetRoutes::build);
+            c.routes.get("/api/v1/datasets/{a}/diff/{b}", datasetRoutes::diff);
+            c.routes.get("/api/v1/datasets/{id}/files/{name}", datasetRoutes::file);
+            c.routes.get("/api/v1/datasets/{id}", datasetRoutes::get);
+            c.routes.get("/api/v1/settings/redaction", datasetRoutes::getRedaction);
+            c.routes.put("/api/v1/settings/redaction", datasetRoutes::putRedaction);
 
             c.routes.exception(BadInputException.class, (e, ctx) ->
                     error(ctx, 400, new ApiError("bad_request", e.getMessage(), e.errors()), Map.of()));
@@ -283,6 +309,11 @@ public final class RatchetServer implements AutoCloseable {
         curator.drain();
     }
 
+    /** Dataset builds (tests and tools wait on them). */
+    public DatasetBuilds datasetBuilds() {
+        return datasetBuilds;
+    }
+
     /** Whether the embedding model has been loaded: only a memory write, search or reindex loads it. */
     boolean embeddingModelLoaded() {
         return embedder.loaded();
@@ -297,6 +328,7 @@ public final class RatchetServer implements AutoCloseable {
         app.stop();
         verifiers.close();
         curator.close();
+        datasetBuilds.close();
         try {
             memory.close();
         } finally {
