@@ -234,18 +234,25 @@ public final class DatasetPipeline {
         long done = 0;
         try {
             progress.update("reading", 0, total);
+            // Page n+1 is turned into examples by the pool while this thread collects page n, in order.
+            java.util.concurrent.Future<List<Examples.Result>> pending = null;
+            int pendingSize = 0;
             while (true) {
                 List<TraceSource.Row> page = pages.take();
-                if (page == end) {
+                java.util.concurrent.Future<List<Examples.Result>> next = page == end ? null
+                        : pool.submit(() -> page.parallelStream().map(examples::process).toList());
+                if (pending != null) {
+                    for (Examples.Result r : pending.get()) {
+                        c.add(r);
+                    }
+                    done += pendingSize;
+                    progress.update("reading", done, Math.max(total, done));
+                }
+                if (next == null) {
                     break;
                 }
-                List<Examples.Result> results = pool.submit(() -> page.parallelStream().map(examples::process).toList())
-                        .get();
-                for (Examples.Result r : results) {
-                    c.add(r);
-                }
-                done += page.size();
-                progress.update("reading", done, Math.max(total, done));
+                pending = next;
+                pendingSize = page.size();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

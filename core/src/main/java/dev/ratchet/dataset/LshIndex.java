@@ -71,14 +71,19 @@ final class LshIndex {
 
     /** The estimated similarity of a stored item to a signature. */
     double similarity(int item, int[] sig) {
-        int same = 0;
+        return similarity(item, sig, MinHash.HASHES);
+    }
+
+    /** As {@link #similarity(int, int[])}, but 0 as soon as more than {@code allowed} positions disagree. */
+    private double similarity(int item, int[] sig, int allowed) {
         int base = item * MinHash.HASHES;
+        int differ = 0;
         for (int i = 0; i < MinHash.HASHES; i++) {
-            if (sigs[base + i] == (short) sig[i]) {
-                same++;
+            if (sigs[base + i] != (short) sig[i] && ++differ > allowed) {
+                return 0;
             }
         }
-        return same / (double) MinHash.HASHES;
+        return (MinHash.HASHES - differ) / (double) MinHash.HASHES;
     }
 
     /**
@@ -87,6 +92,7 @@ final class LshIndex {
      * the order buckets are visited in.
      */
     int best(int[] sig, double threshold) {
+        int allowed = MinHash.HASHES - (int) Math.ceil(threshold * MinHash.HASHES);
         int best = NONE;
         double bestSim = -1;
         for (int b = 0; b < bands; b++) {
@@ -96,7 +102,7 @@ final class LshIndex {
             }
             int seen = 0;
             for (int item = heads[slot]; item != NONE && seen < MAX_CHAIN; item = next[item * bands + b], seen++) {
-                double s = similarity(item, sig);
+                double s = similarity(item, sig, allowed);
                 if (s >= threshold && (s > bestSim || (s == bestSim && item < best))) {
                     best = item;
                     bestSim = s;

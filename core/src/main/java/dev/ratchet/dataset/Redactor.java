@@ -245,7 +245,13 @@ public final class Redactor {
         final int dots;
         final int colons;
         final boolean at;
-        private String lower;
+        /** Longest run of {@code [A-Za-z0-9_]}, of {@code [A-Za-z0-9_-]} and of base64 {@code [A-Za-z0-9+/=]}. */
+        final int wordRun;
+        final int dashedRun;
+        final int base64Run;
+        final int dashes;
+        final boolean scheme;
+        final boolean doubleColon;
 
         Features(String text) {
             this.text = text;
@@ -254,10 +260,29 @@ public final class Redactor {
             int d = 0;
             int dot = 0;
             int colon = 0;
+            int dash = 0;
             boolean a = false;
+            int word = 0;
+            int maxWord = 0;
+            int dashed = 0;
+            int maxDashed = 0;
+            int b64 = 0;
+            int maxB64 = 0;
+            int dashRun = 0;
+            int maxDashRun = 0;
             for (int i = 0; i < text.length(); i++) {
                 char c = text.charAt(i);
-                if (c >= '0' && c <= '9') {
+                boolean digit = c >= '0' && c <= '9';
+                boolean alnum = digit || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+                word = alnum || c == '_' ? word + 1 : 0;
+                dashed = alnum || c == '_' || c == '-' ? dashed + 1 : 0;
+                b64 = alnum || c == '+' || c == '/' || c == '=' ? b64 + 1 : 0;
+                dashRun = c == '-' ? dashRun + 1 : 0;
+                maxWord = Math.max(maxWord, word);
+                maxDashed = Math.max(maxDashed, dashed);
+                maxB64 = Math.max(maxB64, b64);
+                maxDashRun = Math.max(maxDashRun, dashRun);
+                if (digit) {
                     d++;
                     run++;
                     if (run > max) {
@@ -281,17 +306,29 @@ public final class Redactor {
             this.dots = dot;
             this.colons = colon;
             this.at = a;
+            this.wordRun = maxWord;
+            this.dashedRun = maxDashed;
+            this.base64Run = maxB64;
+            this.dashes = maxDashRun;
+            this.scheme = colon > 0 && text.contains("://");
+            this.doubleColon = colon > 1 && text.contains("::");
         }
 
         boolean contains(String s) {
             return text.contains(s);
         }
 
-        boolean containsLower(String s) {
-            if (lower == null) {
-                lower = text.toLowerCase(Locale.ROOT);
+        /** Whether the text contains {@code lower} (given in lower case) in any case; no copy of the text is made. */
+        boolean containsLower(String lower) {
+            int n = lower.length();
+            char first = lower.charAt(0);
+            for (int i = 0; i + n <= text.length(); i++) {
+                char c = text.charAt(i);
+                if ((c == first || Character.toLowerCase(c) == first) && text.regionMatches(true, i, lower, 0, n)) {
+                    return true;
+                }
             }
-            return lower.contains(s);
+            return false;
         }
     }
 
@@ -330,7 +367,14 @@ public final class Redactor {
         }
     }
 
+    /**
+     * Phone numbers by libphonenumber, valid for one of the regions. Only the stretches of the text that can hold a
+     * number (seven or more digits with the separators phone numbers are written with) are handed to it: its matcher
+     * is thorough and costs per character scanned, and a support message is mostly words.
+     */
     private record PhoneDetector(List<String> regions) implements Detector {
+        private static final Pattern CANDIDATE = Pattern.compile("\\+?\\(?\\d[\\d \\t().\\-/]{5,}\\d");
+
         @Override
         public String type() {
             return "PHONE";
@@ -343,11 +387,20 @@ public final class Redactor {
 
         @Override
         public void find(String text, List<PiiMatch> out) {
-            for (String region : regions) {
-                for (PhoneNumberMatch m : PHONES.findNumbers(text, region, PhoneNumberUtil.Leniency.VALID,
-                        Long.MAX_VALUE)) {
-                    out.add(new PiiMatch("PHONE", m.start(), m.end(),
-                            PHONES.format(m.number(), PhoneNumberUtil.PhoneNumberFormat.E164)));
+            Matcher c = CANDIDATE.matcher(text);
+            while (c.find()) {
+                if (digits(c.group()) < 7) {
+                    continue;
+                }
+                int from = Math.max(0, c.start() - 1);
+                int to = Math.min(text.length(), c.end() + 1);
+                String window = text.substring(from, to);
+                for (String region : regions) {
+                    for (PhoneNumberMatch m : PHONES.findNumbers(window, region, PhoneNumberUtil.Leniency.VALID,
+                            Long.MAX_VALUE)) {
+                        out.add(new PiiMatch("PHONE", from + m.start(), from + m.end(),
+                                PHONES.format(m.number(), PhoneNumberUtil.PhoneNumberFormat.E164)));
+                    }
                 }
             }
         }
@@ -404,33 +457,36 @@ public final class Redactor {
         return switch (name) {
             case "private_key" -> List.of(new RegexDetector("PRIVATE_KEY",
                     p("-----BEGIN ((?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?)-----(?:[\\s\\S]*?-----END \\1-----|[A-Za-z0-9+/=\\s:,-]*)"),
-                    0, f -> f.contains("-----BEGIN"), (t, m, g) -> whole("PRIVATE_KEY", m, g, m.group(g))));
+                    0, f -> f.dashes >= 5 && f.contains("-----BEGIN"), (t, m, g) -> whole("PRIVATE_KEY", m, g, m.group(g))));
             case "url_credentials" -> List.of(new RegexDetector("URL_CREDENTIALS",
                     p("\\b[A-Za-z][A-Za-z0-9+.-]{1,20}://([^\\s/?#@:\"'<>]+:[^\\s/?#@\"'<>]*|[A-Za-z0-9_-]{20,})@"),
-                    1, f -> f.at && f.contains("://"), (t, m, g) -> whole("URL_CREDENTIALS", m, g, m.group(g))));
+                    1, f -> f.at && f.scheme, (t, m, g) -> whole("URL_CREDENTIALS", m, g, m.group(g))));
             case "aws_key" -> List.of(
                     new RegexDetector("AWS_KEY", p("\\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})\\b"), 1,
-                            f -> f.contains("AKIA") || f.contains("ASIA") || f.contains("ABIA") || f.contains("ACCA"),
+                            f -> f.wordRun >= 20 && (f.contains("AKIA") || f.contains("ASIA") || f.contains("ABIA")
+                                    || f.contains("ACCA")),
                             (t, m, g) -> whole("AWS_KEY", m, g, m.group(g))),
                     new RegexDetector("AWS_KEY", p("(?i)aws.{0,20}?(?:secret|private)[a-z_ -]{0,20}?\\s*[=:]\\s*[\"']?"
-                            + "([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])"), 1, f -> f.containsLower("aws"),
+                            + "([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])"), 1, f -> f.base64Run >= 40 && f.containsLower("aws"),
                             (t, m, g) -> whole("AWS_KEY", m, g, m.group(g))));
             case "github_token" -> List.of(new RegexDetector("GITHUB_TOKEN",
                     p("\\b(gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\\b"), 1,
-                    f -> f.contains("gh") || f.contains("github_pat"),
+                    f -> f.wordRun >= 33 && (f.contains("gh") || f.contains("github_pat")),
                     (t, m, g) -> whole("GITHUB_TOKEN", m, g, m.group(g))));
             case "slack_token" -> List.of(new RegexDetector("SLACK_TOKEN",
                     p("\\b(xox[abposr]-[A-Za-z0-9-]{10,250}|https://hooks\\.slack\\.com/services/[A-Za-z0-9_/-]+)"), 1,
-                    f -> f.contains("xox") || f.contains("hooks.slack.com"),
+                    f -> (f.dashedRun >= 15 && f.contains("xox")) || (f.scheme && f.contains("hooks.slack.com")),
                     (t, m, g) -> whole("SLACK_TOKEN", m, g, m.group(g))));
             case "api_key" -> List.of(new RegexDetector("API_KEY",
                     p("(?<![A-Za-z0-9_-])(sk-(?:proj-|ant-|live-|test-)?[A-Za-z0-9_-]{20,250}|[rs]k_(?:live|test)_[A-Za-z0-9]{16,250}"
                             + "|AIza[0-9A-Za-z_-]{35})(?![A-Za-z0-9_-])"), 1,
-                    f -> f.contains("sk-") || f.contains("k_live_") || f.contains("k_test_") || f.contains("AIza"),
+                    f -> f.dashedRun >= 23 && (f.contains("sk-") || f.contains("k_live_") || f.contains("k_test_")
+                            || f.contains("AIza")),
                     (t, m, g) -> whole("API_KEY", m, g, m.group(g))));
             case "bearer_token" -> List.of(new RegexDetector("BEARER_TOKEN",
                     p("(?i:\\bbearer\\s+)([A-Za-z0-9._~+/-]{16,}=*)|\\b(eyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,})"),
-                    0, f -> f.containsLower("bearer") || f.contains("eyJ"), (t, m, g) -> {
+                    0, f -> (f.base64Run >= 16 && f.containsLower("bearer")) || (f.dots >= 2 && f.wordRun >= 8 && f.contains("eyJ")),
+                    (t, m, g) -> {
                         int grp = m.start(1) >= 0 ? 1 : 2;
                         return whole("BEARER_TOKEN", m, grp, m.group(grp));
                     }));
@@ -495,7 +551,7 @@ public final class Redactor {
                                 return VERSION_BEFORE.matcher(before).find() ? null : whole("IP", m, g, m.group(g));
                             }),
                     new RegexDetector("IP", p("(?<![\\w:.])((?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{1,4}|(?:\\d{1,3}\\.){3}\\d{1,3})?)"
-                            + "(?![\\w:]|\\.\\w)"), 1, f -> f.colons >= 2,
+                            + "(?![\\w:]|\\.\\w)"), 1, f -> f.doubleColon || f.colons >= 7,
                             (t, m, g) -> Checksums.ipv6(m.group(g))
                                     ? whole("IP", m, g, m.group(g).toLowerCase(Locale.ROOT)) : null));
             case "phone" -> List.of(new PhoneDetector(List.copyOf(phoneRegions)));

@@ -139,13 +139,14 @@ final class Texts {
     }
 
     /**
-     * The words of a text in normal form: Unicode NFKC (only when the text is not plain ASCII), lower case, split at
-     * every run of characters that are neither letters nor digits. Equal texts up to case, spacing and punctuation
-     * have equal words.
+     * The hash of each word of a text in normal form: Unicode NFKC (only when the text is not plain ASCII), lower
+     * case, split at every run of characters that are neither letters nor digits, so equal texts up to case, spacing
+     * and punctuation have equal hashes. Computed without making the words: this is the hot path of sketching, where
+     * a million texts would otherwise allocate tens of millions of strings.
      */
-    static String[] words(String text) {
+    static long[] wordHashes(String text) {
         if (text == null) {
-            return new String[0];
+            return new long[0];
         }
         String t = text;
         for (int i = 0; i < t.length(); i++) {
@@ -154,17 +155,36 @@ final class Texts {
                 break;
             }
         }
-        java.util.ArrayList<String> out = new java.util.ArrayList<>(t.length() / 5 + 1);
-        int start = -1;
+        long[] out = new long[Math.max(4, t.length() / 4)];
+        int count = 0;
+        long h = 0;
+        boolean in = false;
         for (int i = 0; i <= t.length(); i++) {
-            boolean word = i < t.length() && Character.isLetterOrDigit(t.charAt(i));
-            if (word && start < 0) {
-                start = i;
-            } else if (!word && start >= 0) {
-                out.add(t.substring(start, i).toLowerCase(java.util.Locale.ROOT));
-                start = -1;
+            char c = i < t.length() ? t.charAt(i) : ' ';
+            boolean word;
+            if (c < 0x80) {
+                word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+                if (c >= 'A' && c <= 'Z') {
+                    c = (char) (c + 32);
+                }
+            } else {
+                word = Character.isLetterOrDigit(c);
+                c = Character.toLowerCase(c);
+            }
+            if (word) {
+                if (!in) {
+                    h = 0xCBF29CE484222325L;
+                    in = true;
+                }
+                h = (h ^ c) * 0x100000001B3L;
+            } else if (in) {
+                if (count == out.length) {
+                    out = java.util.Arrays.copyOf(out, count * 2);
+                }
+                out[count++] = MinHash.mix(h);
+                in = false;
             }
         }
-        return out.toArray(new String[0]);
+        return java.util.Arrays.copyOf(out, count);
     }
 }
