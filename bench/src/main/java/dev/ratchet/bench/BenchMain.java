@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code java -jar bench/target/ratchet-bench.jar <benchmark>}: the benchmark CLI. */
 @Command(name = "ratchet-bench", mixinStandardHelpOptions = true,
         description = "Ratchet benchmarks; each writes its section of docs/benchmarks.md.",
-        subcommands = {IngestBench.class, RetrievalBench.class, MemoryBench.class, Banking77ToBeir.class})
+        subcommands = {IngestBench.class, RetrievalBench.class, MemoryBench.class, Banking77ToBeir.class,
+                DatasetBench.class, RedactionBench.class})
 public final class BenchMain {
 
     public static void main(String[] args) {
