@@ -10,11 +10,9 @@ import dev.ratchet.dataset.Manifest;
 import dev.ratchet.eval.EvalStore;
 import dev.ratchet.feedback.ProjectSettings;
 import dev.ratchet.store.Database;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -208,7 +206,7 @@ final class DatasetBench implements Callable<Integer> {
         return String.format(Locale.ROOT, "%,.0f MiB", bytes / (1024.0 * 1024));
     }
 
-    private String markdown(Machine machine, Path root, int workers, Result r) throws IOException {
+    private String markdown(Machine machine, Path root, int workers, Result r) {
         Manifest m = r.manifest();
         StringBuilder md = new StringBuilder();
         md.append(HEADING).append("\n\n");
@@ -259,7 +257,6 @@ final class DatasetBench implements Callable<Integer> {
         md.append("java -jar bench/target/ratchet-bench.jar dataset --traces ").append(traces).append(" --eval-cases ")
                 .append(evalCases).append(" --seed ").append(seed)
                 .append(threads == null ? "" : " --threads " + threads).append("\n```\n");
-        Files.createDirectories(root);
         return md.toString();
     }
 }

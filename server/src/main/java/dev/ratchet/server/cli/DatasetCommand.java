@@ -160,7 +160,7 @@ final class DatasetCommand implements Runnable {
                 c.path("traceIds").forEach(id -> out.println("  " + id.asText()));
             }
             out.println("categories:");
-            d.path("categories").fields().forEachRemaining(e -> out.printf(Locale.ROOT, "  %-30s %,d -> %,d%n",
+            d.path("categories").properties().forEach(e -> out.printf(Locale.ROOT, "  %-30s %,d -> %,d%n",
                     e.getKey(), e.getValue().get(0).asLong(), e.getValue().get(1).asLong()));
             return 0;
         }
@@ -272,7 +272,7 @@ final class DatasetCommand implements Runnable {
                         l.path("caseId").asText(), l.path("suite").asText(), l.path("similarity").asDouble());
             }
             out.println("categories:");
-            m.path("categories").fields().forEachRemaining(e -> out.printf(Locale.ROOT, "  %-30s train %,d, validation"
+            m.path("categories").properties().forEach(e -> out.printf(Locale.ROOT, "  %-30s train %,d, validation"
                     + " %,d%n", e.getKey(), e.getValue().path("train").asLong(), e.getValue().path("validation").asLong()));
         }
         out.println("files:");
@@ -284,7 +284,7 @@ final class DatasetCommand implements Runnable {
 
     private static String pairs(JsonNode object) {
         StringBuilder sb = new StringBuilder();
-        object.fields().forEachRemaining(e -> sb.append(sb.isEmpty() ? "" : ", ").append(e.getKey()).append(' ')
+        object.properties().forEach(e -> sb.append(sb.isEmpty() ? "" : ", ").append(e.getKey()).append(' ')
                 .append(String.format(Locale.ROOT, "%,d", e.getValue().asLong())));
         return sb.isEmpty() ? "nothing" : sb.toString();
     }
