@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ratchet-bench", mixinStandardHelpOptions = true,
         description = "Ratchet benchmarks; each writes its section of docs/benchmarks.md.",
         subcommands = {IngestBench.class, RetrievalBench.class, MemoryBench.class, EvalBench.class,
-                Banking77ToBeir.class, ManPagesToBeir.class})
+                DatasetBench.class, RedactionBench.class, Banking77ToBeir.class, ManPagesToBeir.class})
 public final class BenchMain {
 
     public static void main(String[] args) {

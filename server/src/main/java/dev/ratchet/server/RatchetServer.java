@@ -4,6 +4,9 @@ import dev.ratchet.common.BadInputException;
 import dev.ratchet.common.Json;
 import dev.ratchet.common.NotFoundException;
 import dev.ratchet.curation.Curator;
+import dev.ratchet.dataset.DatasetBuilds;
+import dev.ratchet.dataset.DatasetPipeline;
+import dev.ratchet.dataset.DatasetStore;
 import dev.ratchet.eval.AgentRegistry;
 import dev.ratchet.eval.EvalGate;
 import dev.ratchet.eval.EvalRunner;
@@ -28,6 +31,7 @@ import dev.ratchet.server.http.AgentRoutes;
 import dev.ratchet.server.http.ApiError;
 import dev.ratchet.server.http.Auth;
 import dev.ratchet.server.http.CurationRoutes;
+import dev.ratchet.server.http.DatasetRoutes;
 import dev.ratchet.server.http.EvalRunRoutes;
 import dev.ratchet.server.http.HttpError;
 import dev.ratchet.server.http.FeedbackRoutes;
@@ -79,9 +83,11 @@ public final class RatchetServer implements AutoCloseable {
     private final Curator curator;
     private final BuiltInAgents builtInAgents;
     private final EvalRuns evalRuns;
+    private final DatasetBuilds datasetBuilds;
 
     private RatchetServer(ServerConfig config, Database db, Javalin app, ApiKey bootstrapKey, VerifierRunner verifiers,
-            MemoryStore memory, LazyEmbedder embedder, Curator curator, BuiltInAgents builtInAgents, EvalRuns evalRuns) {
+            MemoryStore memory, LazyEmbedder embedder, Curator curator, BuiltInAgents builtInAgents, EvalRuns evalRuns,
+            DatasetBuilds datasetBuilds) {
         this.config = config;
         this.db = db;
         this.app = app;
@@ -92,6 +98,7 @@ public final class RatchetServer implements AutoCloseable {
         this.curator = curator;
         this.builtInAgents = builtInAgents;
         this.evalRuns = evalRuns;
+        this.datasetBuilds = datasetBuilds;
     }
 
     /** Where the memory store keeps its search index: derived data, rebuilt from the database when stale. */
@@ -115,6 +122,7 @@ public final class RatchetServer implements AutoCloseable {
         LazyEmbedder embedder = null;
         Curator curator = null;
         EvalRuns evalRuns = null;
+        DatasetBuilds datasetBuilds = null;
         try {
             Clock clock = config.clock();
             ProjectStore projects = new ProjectStore(db, clock);
@@ -137,13 +145,16 @@ public final class RatchetServer implements AutoCloseable {
             AtomicReference<String> publicUrl = new AtomicReference<>();
             evalRuns = new EvalRuns(evalStore, new EvalRunner(evalStore, clock, new ScoringServices(embedder, null)),
                     agents, builtInAgents, publicUrl::get, EvalRuns.DEFAULT_MAX_ACTIVE);
+            DatasetStore datasetStore = new DatasetStore(db, clock);
+            datasetBuilds = new DatasetBuilds(new DatasetPipeline(db, datasetStore, evalStore, settings,
+                    config.datasetDir(), clock, Runtime.getRuntime().availableProcessors()), datasetStore, clock);
             Stores stores = new Stores(db, projects, traces, feedback,
                     new JdbcReviewQueue(db, settings, feedback, clock), verifiers, new FeedbackTokens(db, clock), memory,
-                    curator, evalStore, agents, builtInAgents, evalRuns);
+                    curator, evalStore, agents, builtInAgents, evalRuns, settings, datasetBuilds);
             curator.start();
             Javalin app = createApp(config, stores).start(config.host(), config.port());
             RatchetServer server = new RatchetServer(config, db, app, created.orElse(null), verifiers, memory, embedder,
-                    curator, builtInAgents, evalRuns);
+                    curator, builtInAgents, evalRuns, datasetBuilds);
             publicUrl.set(config.publicUrl() != null ? config.publicUrl().replaceAll("/+$", "") : server.url());
             Credentials.writeEndpoint(config.dataDir(), server.url());
             return server;
@@ -157,6 +168,9 @@ public final class RatchetServer implements AutoCloseable {
             if (curator != null) {
                 curator.close();
             }
+            if (datasetBuilds != null) {
+                datasetBuilds.close();
+            }
             if (memory != null) {
                 memory.close();
             }
@@ -168,7 +182,8 @@ public final class RatchetServer implements AutoCloseable {
     /** The capabilities one server wires to HTTP. */
     private record Stores(Database db, ProjectStore projects, TraceStore traces, FeedbackStore feedback,
             ReviewQueue review, VerifierRunner verifiers, FeedbackTokens tokens, MemoryStore memory, Curator curator,
-            EvalStore eval, AgentRegistry agents, BuiltInAgents builtInAgents, EvalRuns evalRuns) {
+            EvalStore eval, AgentRegistry agents, BuiltInAgents builtInAgents, EvalRuns evalRuns,
+            ProjectSettings settings, DatasetBuilds datasetBuilds) {
     }
 
     private static Javalin createApp(ServerConfig config, Stores s) {
@@ -189,6 +204,7 @@ public final class RatchetServer implements AutoCloseable {
         EvalRunRoutes runRoutes = new EvalRunRoutes(s.eval(), s.evalRuns(), new EvalGate(s.eval(), clock),
                 config.maxBodyBytes());
         AgentRoutes agentRoutes = new AgentRoutes(s.agents(), s.builtInAgents());
+        DatasetRoutes datasetRoutes = new DatasetRoutes(s.datasetBuilds(), s.settings());
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.concurrency.useVirtualThreads = true;
@@ -262,6 +278,15 @@ public final class RatchetServer implements AutoCloseable {
             c.routes.get("/api/v1/gates/{id}", runRoutes::getGate);
             // HTTP agents under test fetch fixtures here with their run's token, not an API key.
             c.routes.post(EvalRuns.REPLAY_PATH + "{runId}/cases/{caseId}", runRoutes::fixture);
+            c.routes.post("/api/v1/datasets", datasetRoutes::create);
+            c.routes.get("/api/v1/datasets", datasetRoutes::list);
+            c.routes.get("/api/v1/datasets/builds", datasetRoutes::listBuilds);
+            c.routes.get("/api/v1/datasets/builds/{id}", datasetRoutes::build);
+            c.routes.get("/api/v1/datasets/{a}/diff/{b}", datasetRoutes::diff);
+            c.routes.get("/api/v1/datasets/{id}/files/{name}", datasetRoutes::file);
+            c.routes.get("/api/v1/datasets/{id}", datasetRoutes::get);
+            c.routes.get("/api/v1/settings/redaction", datasetRoutes::getRedaction);
+            c.routes.put("/api/v1/settings/redaction", datasetRoutes::putRedaction);
 
             c.routes.exception(BadInputException.class, (e, ctx) ->
                     error(ctx, 400, new ApiError("bad_request", e.getMessage(), e.errors()), Map.of()));
@@ -336,6 +361,11 @@ public final class RatchetServer implements AutoCloseable {
         curator.drain();
     }
 
+    /** Dataset builds (tests and tools wait on them). */
+    public DatasetBuilds datasetBuilds() {
+        return datasetBuilds;
+    }
+
     /** Whether the embedding model has been loaded: only a memory write, search or reindex loads it. */
     boolean embeddingModelLoaded() {
         return embedder.loaded();
@@ -361,6 +391,7 @@ public final class RatchetServer implements AutoCloseable {
         app.stop();
         verifiers.close();
         curator.close();
+        datasetBuilds.close();
         try {
             memory.close();
         } finally {

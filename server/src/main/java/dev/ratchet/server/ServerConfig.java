@@ -14,7 +14,9 @@ import java.time.Clock;
  * @param bootstrapKey       the admin key to create on first start (RATCHET_BOOTSTRAP_KEY), or null to generate
  * @param publicUrl          the URL others reach this server at (RATCHET_PUBLIC_URL), e.g. agents under test
  *                           fetching their fixtures; null for {@link RatchetServer#url()}
- * @param memory             tuning of the memory store (merging, capacity, recency, fusion weight)
+ * @param datasetDir         where dataset versions' files go; null for {@code <dataDir>/datasets}. Replicas of one
+ *                           PostgreSQL database should share it, so that any of them serves any version's files
+ * @param memory             tuning of the memory store (merging, capacity, recency, fusion weight); null for defaults
  */
 public record ServerConfig(
         String host,
@@ -26,29 +28,34 @@ public record ServerConfig(
         String bootstrapKey,
         Clock clock,
         String publicUrl,
+        Path datasetDir,
         MemoryConfig memory) {
 
     public static final int DEFAULT_PORT = 7070;
     public static final long DEFAULT_MAX_BODY_BYTES = 20L * 1024 * 1024;
     public static final int DEFAULT_MAX_CONCURRENT_INGEST = 64;
 
-    /** A configuration without a public URL (the server's own URL is used) and with memory's defaults. */
+    public ServerConfig {
+        if (datasetDir == null && dataDir != null) {
+            datasetDir = dataDir.resolve("datasets");
+        }
+        if (memory == null) {
+            memory = MemoryConfig.defaults();
+        }
+    }
+
+    /** A configuration without a public URL (the server's own URL is used), with the default dataset directory and memory. */
     public ServerConfig(String host, int port, Path dataDir, String dbUrl, long maxBodyBytes, int maxConcurrentIngest,
             String bootstrapKey, Clock clock) {
-        this(host, port, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock, null);
+        this(host, port, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock, null, null, null);
     }
 
-    /** A configuration with memory's defaults. */
-    public ServerConfig(String host, int port, Path dataDir, String dbUrl, long maxBodyBytes, int maxConcurrentIngest,
-            String bootstrapKey, Clock clock, String publicUrl) {
-        this(host, port, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock, publicUrl,
-                MemoryConfig.defaults());
-    }
-
+    /** The defaults, with the environment's RATCHET_BOOTSTRAP_KEY, RATCHET_PUBLIC_URL and RATCHET_DATASET_DIR. */
     public static ServerConfig defaults(Path dataDir) {
+        String datasets = blankToNull(System.getenv("RATCHET_DATASET_DIR"));
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, dataDir, null, DEFAULT_MAX_BODY_BYTES,
                 DEFAULT_MAX_CONCURRENT_INGEST, blankToNull(System.getenv("RATCHET_BOOTSTRAP_KEY")), Clock.systemUTC(),
-                blankToNull(System.getenv("RATCHET_PUBLIC_URL")));
+                blankToNull(System.getenv("RATCHET_PUBLIC_URL")), datasets == null ? null : Path.of(datasets), null);
     }
 
     private static String blankToNull(String s) {
@@ -56,32 +63,37 @@ public record ServerConfig(
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, bootstrapKey,
-                clock, publicUrl, memory);
+        return new ServerConfig(host, newPort, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock,
+                publicUrl, datasetDir, memory);
     }
 
     public ServerConfig withDbUrl(String url) {
-        return new ServerConfig(host, port, dataDir, url, maxBodyBytes, maxConcurrentIngest, bootstrapKey,
-                clock, publicUrl, memory);
+        return new ServerConfig(host, port, dataDir, url, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock,
+                publicUrl, datasetDir, memory);
     }
 
     public ServerConfig withBootstrapKey(String key) {
         return new ServerConfig(host, port, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, key, clock, publicUrl,
-                memory);
+                datasetDir, memory);
     }
 
     public ServerConfig withLimits(long bodyBytes, int concurrentIngest) {
-        return new ServerConfig(host, port, dataDir, dbUrl, bodyBytes, concurrentIngest, bootstrapKey,
-                clock, publicUrl, memory);
+        return new ServerConfig(host, port, dataDir, dbUrl, bodyBytes, concurrentIngest, bootstrapKey, clock, publicUrl,
+                datasetDir, memory);
     }
 
     public ServerConfig withPublicUrl(String url) {
         return new ServerConfig(host, port, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock,
-                blankToNull(url), memory);
+                blankToNull(url), datasetDir, memory);
+    }
+
+    public ServerConfig withDatasetDir(Path dir) {
+        return new ServerConfig(host, port, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock,
+                publicUrl, dir, memory);
     }
 
     public ServerConfig withMemory(MemoryConfig newMemory) {
         return new ServerConfig(host, port, dataDir, dbUrl, maxBodyBytes, maxConcurrentIngest, bootstrapKey, clock,
-                publicUrl, newMemory);
+                publicUrl, datasetDir, newMemory);
     }
 }

@@ -40,8 +40,47 @@ final class ApiClient {
     }
 
     JsonNode post(String path, byte[] body) {
-        return send(request(path).header("Content-Type", "application/json")
+        return post(path, body, "application/json");
+    }
+
+    JsonNode post(String path, byte[] body, String contentType) {
+        return send(request(path).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    /** Downloads a file the API serves to {@code target} (replacing it); returns its bytes' SHA-256 in hex. */
+    String download(String path, java.nio.file.Path target) {
+        HttpResponse<java.io.InputStream> response;
+        try {
+            response = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (ConnectException e) {
+            throw new CliException("cannot reach a Ratchet server at " + baseUrl + " (start one with: ratchet serve)", e);
+        } catch (IOException e) {
+            throw new CliException("request to " + baseUrl + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted", e);
+        }
+        try (java.io.InputStream in = response.body()) {
+            if (response.statusCode() >= 400) {
+                byte[] body = in.readAllBytes();
+                throw ApiException.from(response.statusCode(),
+                        body.length == 0 ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(body));
+            }
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(target)) {
+                byte[] buf = new byte[1 << 16];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    sha.update(buf, 0, n);
+                    out.write(buf, 0, n);
+                }
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (IOException e) {
+            throw new CliException("download of " + path + " failed: " + e.getMessage(), e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String encodePath(String segment) {

@@ -31,6 +31,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--db-url", description = "JDBC URL of a PostgreSQL database (server mode), e.g. jdbc:postgresql://localhost:5432/ratchet?user=ratchet (default: $RATCHET_DB_URL, else embedded SQLite)")
     String dbUrl;
 
+    @Option(names = "--dataset-dir", description = "Where dataset versions' files go; replicas of one database should"
+            + " share it (default: $RATCHET_DATASET_DIR, else <data-dir>/datasets)")
+    Path datasetDir;
+
     @Option(names = "--max-body-mb", description = "Largest request body after decompression, in MiB (default: ${DEFAULT-VALUE})",
             defaultValue = "20")
     int maxBodyMb;
@@ -86,7 +90,8 @@ final class ServeCommand implements Callable<Integer> {
                     + " http://ratchet.internal:7070");
         }
         ServerConfig config = new ServerConfig(host, port, dataDir, url, maxBodyMb * 1024L * 1024L,
-                maxConcurrentIngest, base.bootstrapKey(), base.clock(), advertised, memory);
+                maxConcurrentIngest, base.bootstrapKey(), base.clock(), advertised,
+                datasetDir != null ? datasetDir : base.datasetDir(), memory);
         RatchetServer server = RatchetServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
