@@ -19,6 +19,8 @@ import java.util.zip.ZipException;
  */
 public final class Bodies {
 
+    private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+
     private Bodies() {
     }
 
@@ -36,6 +38,7 @@ public final class Bodies {
             }
         }
         if (declared > limit) {
+            drain(ctx);
             throw HttpError.tooLarge(limit);
         }
         try {
@@ -44,11 +47,34 @@ public final class Bodies {
                 return raw.readNBytes((int) declared); // the common case: one exact-size buffer, no copies
             }
             InputStream in = gzip ? new GZIPInputStream(raw, 64 * 1024) : raw;
-            return readBounded(in, limit);
+            try {
+                return readBounded(in, limit);
+            } catch (HttpError e) {
+                drain(ctx);
+                throw e;
+            }
         } catch (ZipException | java.io.EOFException e) {
             throw new BadInputException("$", "body is not valid gzip: " + e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads and drops what is left of a refused body (up to {@value #DRAIN_LIMIT} bytes), so that a client still
+     * sending it receives the 413 instead of a connection reset mid-upload; past that the connection closes.
+     */
+    private static void drain(Context ctx) {
+        try {
+            InputStream in = ctx.req().getInputStream();
+            byte[] buf = new byte[64 * 1024];
+            long total = 0;
+            int n;
+            while (total < DRAIN_LIMIT && (n = in.read(buf)) != -1) {
+                total += n;
+            }
+        } catch (IOException e) {
+            // the client went away: nothing to answer
         }
     }
 
