@@ -376,7 +376,7 @@ final class MemoryBench implements Callable<Integer> {
         md.append(String.format(Locale.ROOT, "| writes ≥ 90%% of raw embedding throughput | %.0f%% | %s |%n%n",
                 100 * w.ratio(), w.ratio() >= 0.9 ? "yes" : "no"));
         md.append("### Reproduce\n\n```\n./mvnw -q -B -pl bench -am package -DskipTests\n");
-        md.append("java -jar bench/target/ratchet-bench.jar memory --sizes ")
+        md.append("java --add-modules jdk.incubator.vector -jar bench/target/ratchet-bench.jar memory --sizes ")
                 .append(String.join(",", sizes.stream().map(String::valueOf).toList()))
                 .append(" --queries ").append(queries).append(" --warmup ").append(warmup).append(" --k ").append(k)
                 .append(" --writes ").append(writes).append(" --clients ").append(clients)

@@ -15,7 +15,7 @@ record RetrievalReport(Settings settings, Context context, List<ModeResult> mode
             String output) {
 
         String command() {
-            StringBuilder c = new StringBuilder("java -jar bench/target/ratchet-bench.jar retrieval --dataset " + dataset);
+            StringBuilder c = new StringBuilder("java --add-modules jdk.incubator.vector -jar bench/target/ratchet-bench.jar retrieval --dataset " + dataset);
             c.append(" --k ").append(k).append(" --candidates ").append(candidates)
                     .append(String.format(Locale.ROOT, " --vector-weight %s", trim(vectorWeight)));
             if (limitQueries > 0) {
