@@ -17,13 +17,13 @@ import java.util.function.Function;
  * in a test. It records each request and answers with what {@link #reply} returns for it: the assistant's message
  * content, wrapped in the chat completions shape (or, when it starts with {@code HTTP }, that status and body).
  */
-final class FakeChatServer implements AutoCloseable {
+public final class FakeChatServer implements AutoCloseable {
 
-    final List<JsonNode> requests = new CopyOnWriteArrayList<>();
-    volatile Function<JsonNode, String> reply = r -> "{\"score\": 1, \"rationale\": \"fine\"}";
+    public final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+    public volatile Function<JsonNode, String> reply = r -> "{\"score\": 1, \"rationale\": \"fine\"}";
     private final HttpServer server;
 
-    FakeChatServer() throws IOException {
+    public FakeChatServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/chat/completions", ex -> {
             try (ex) {
@@ -50,7 +50,7 @@ final class FakeChatServer implements AutoCloseable {
         server.start();
     }
 
-    URI baseUrl() {
+    public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 

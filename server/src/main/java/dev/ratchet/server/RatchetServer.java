@@ -11,6 +11,7 @@ import dev.ratchet.eval.AgentRegistry;
 import dev.ratchet.eval.EvalGate;
 import dev.ratchet.eval.EvalRunner;
 import dev.ratchet.eval.EvalStore;
+import dev.ratchet.eval.OpenAiJudge;
 import dev.ratchet.eval.ScoringServices;
 import dev.ratchet.eval.TraceCases;
 import dev.ratchet.feedback.FeedbackStore;
@@ -143,7 +144,8 @@ public final class RatchetServer implements AutoCloseable {
             BuiltInAgents builtInAgents = new BuiltInAgents();
             // Agents fetch fixtures from this server's own port; its URL is known once it listens.
             AtomicReference<String> publicUrl = new AtomicReference<>();
-            evalRuns = new EvalRuns(evalStore, new EvalRunner(evalStore, clock, new ScoringServices(embedder, null)),
+            evalRuns = new EvalRuns(evalStore, new EvalRunner(evalStore, clock, new ScoringServices(embedder,
+                    config.judge() == null ? null : new OpenAiJudge(config.judge()))),
                     agents, builtInAgents, publicUrl::get, EvalRuns.DEFAULT_MAX_ACTIVE);
             DatasetStore datasetStore = new DatasetStore(db, clock);
             datasetBuilds = new DatasetBuilds(new DatasetPipeline(db, datasetStore, evalStore, settings,

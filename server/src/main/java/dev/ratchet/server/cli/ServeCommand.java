@@ -1,5 +1,6 @@
 package dev.ratchet.server.cli;
 
+import dev.ratchet.eval.OpenAiJudge;
 import dev.ratchet.memory.MemoryConfig;
 import dev.ratchet.memory.SearchRequest;
 import dev.ratchet.server.Credentials;
@@ -67,6 +68,15 @@ final class ServeCommand implements Callable<Integer> {
             + " (default: $RATCHET_PUBLIC_URL, else http://<host>:<port>)")
     String publicUrl;
 
+    @Option(names = "--judge-url", description = "OpenAI-compatible chat endpoint that llm_judge scorers call, e.g."
+            + " http://localhost:11434 for Ollama (default: $RATCHET_JUDGE_URL, else none; its key, if any, is read from"
+            + " $RATCHET_JUDGE_API_KEY)")
+    String judgeUrl;
+
+    @Option(names = "--judge-model", description = "Model the judge uses unless a scorer names one (default:"
+            + " $RATCHET_JUDGE_MODEL; required with a judge URL)")
+    String judgeModel;
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65535) {
@@ -82,6 +92,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new dev.ratchet.common.BadInputException("--memory-half-life-days", "must be above 0 and at most 36500");
         }
         MemoryConfig memory = memoryConfig();
+        OpenAiJudge.Settings judge = judgeSettings();
         String url = dbUrl != null ? dbUrl : System.getenv("RATCHET_DB_URL");
         ServerConfig base = ServerConfig.defaults(dataDir);
         String advertised = publicUrl != null ? publicUrl : base.publicUrl();
@@ -91,7 +102,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         ServerConfig config = new ServerConfig(host, port, dataDir, url, maxBodyMb * 1024L * 1024L,
                 maxConcurrentIngest, base.bootstrapKey(), base.clock(), advertised,
-                datasetDir != null ? datasetDir : base.datasetDir(), memory);
+                datasetDir != null ? datasetDir : base.datasetDir(), memory, judge);
         RatchetServer server = RatchetServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -131,5 +142,27 @@ final class ServeCommand implements Callable<Integer> {
             };
             throw new dev.ratchet.common.BadInputException(flag, e.errors().get(0).reason());
         }
+    }
+
+    /** The judge's endpoint from the flags or the environment; null when none is given. */
+    private OpenAiJudge.Settings judgeSettings() {
+        String url = judgeUrl != null ? judgeUrl : System.getenv("RATCHET_JUDGE_URL");
+        String model = judgeModel != null ? judgeModel : System.getenv("RATCHET_JUDGE_MODEL");
+        if (url == null || url.isBlank()) {
+            if (model != null && !model.isBlank() && judgeModel != null) {
+                throw new dev.ratchet.common.BadInputException("--judge-model", "needs --judge-url");
+            }
+            return null;
+        }
+        if (!url.matches("(?i)https?://[^/\\s]+(/\\S*)?")) {
+            throw new dev.ratchet.common.BadInputException("--judge-url", "must be an http or https URL such as"
+                    + " http://localhost:11434");
+        }
+        if (model == null || model.isBlank()) {
+            throw new dev.ratchet.common.BadInputException("--judge-model", "required with a judge URL");
+        }
+        String key = System.getenv("RATCHET_JUDGE_API_KEY");
+        return new OpenAiJudge.Settings(java.net.URI.create(url), model, key == null || key.isBlank() ? null : key,
+                Duration.ofSeconds(60));
     }
 }

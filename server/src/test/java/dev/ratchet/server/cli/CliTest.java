@@ -119,10 +119,11 @@ class CliTest {
         assertThat(port.code()).isEqualTo(2);
         assertThat(port.err()).contains("--port");
         for (String[] bad : new String[][] {{"--memory-vector-weight", "1.5"}, {"--memory-recency-weight", "-1"},
-                {"--memory-merge-threshold", "0"}, {"--memory-capacity", "0"}, {"--memory-half-life-days", "0"}}) {
+                {"--memory-merge-threshold", "0"}, {"--memory-capacity", "0"}, {"--memory-half-life-days", "0"},
+                {"--judge-url", "localhost:11434"}, {"--judge-url", "http://localhost:11434", "--judge-model"}, {"--judge-model", "m"}}) {
             Run r = ratchet("serve", bad[0], bad[1], "--port", "0", "--data-dir", dir.resolve("unused").toString());
             assertThat(r.code()).as(String.join(" ", bad)).isEqualTo(2);
-            assertThat(r.err()).as(String.join(" ", bad)).contains(bad[0]);
+            assertThat(r.err()).as(String.join(" ", bad)).contains(bad.length > 2 ? bad[2] : bad[0]);
         }
         assertThat(dir.resolve("unused")).doesNotExist();
     }
