@@ -1,6 +1,5 @@
 package dev.ratchet.curation;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ratchet.common.Hashing;
 import dev.ratchet.common.JsonText;
 import dev.ratchet.curation.CurationPolicy.SourceRule;
@@ -13,6 +12,7 @@ import dev.ratchet.feedback.OutcomeRules;
 import dev.ratchet.feedback.OutcomeStatus;
 import dev.ratchet.memory.MemoryWrite;
 import dev.ratchet.memory.Provenance;
+import dev.ratchet.trace.PayloadText;
 import dev.ratchet.trace.Trace;
 import java.text.Normalizer;
 import java.time.Duration;
@@ -65,11 +65,6 @@ final class Corrections {
     private static final int MAX_ANSWER = MemoryWrite.MAX_TEXT / 2;
     private static final String INPUT_LABEL = "Input: ";
     private static final String ANSWER_LABEL = "\nCorrect answer: ";
-    /** Fields that hold a trace input's text, tried in this order. */
-    private static final List<String> INPUT_FIELDS = List.of("text", "query", "question", "input", "prompt",
-            "message", "content");
-    /** Fields that hold a corrected output's text, tried in this order. */
-    private static final List<String> ANSWER_FIELDS = List.of("text", "answer", "output", "content");
 
     private Corrections() {
     }
@@ -292,96 +287,22 @@ final class Corrections {
         return n.replaceAll("[^\\p{L}\\p{N}]+", " ").strip();
     }
 
-    /**
-     * The text of a trace input: a string as it is; an object's first string field of {@code text, query,
-     * question, input, prompt, message, content}; for chat messages (an array, or an object's {@code messages}),
-     * the last user message's content; otherwise the JSON itself. Null for no input.
-     */
+    /** The text of a trace input ({@link PayloadText#input}), else the JSON as the client sent it; null for none. */
     static String inputText(JsonText input) {
         if (input == null) {
             return null;
         }
-        JsonNode n = input.node();
-        if (n.isTextual()) {
-            return n.textValue();
-        }
-        if (n.isObject()) {
-            String field = firstText(n, INPUT_FIELDS);
-            if (field != null) {
-                return field;
-            }
-            String chat = lastUserMessage(n.get("messages"));
-            if (chat != null) {
-                return chat;
-            }
-        }
-        if (n.isArray()) {
-            String chat = lastUserMessage(n);
-            if (chat != null) {
-                return chat;
-            }
-        }
-        return n.isValueNode() ? n.asText() : input.text();
+        String text = PayloadText.input(input.node());
+        return text != null ? text : input.text();
     }
 
-    /**
-     * The text of a corrected output: a string as it is; an object's first string field of {@code text, answer,
-     * output, content}; otherwise the JSON itself. Null for no value.
-     */
+    /** The text of a corrected output ({@link PayloadText#output}), else the JSON as sent; null for no value. */
     static String answerText(JsonText value) {
         if (value == null) {
             return null;
         }
-        JsonNode n = value.node();
-        if (n.isTextual()) {
-            return n.textValue();
-        }
-        if (n.isObject()) {
-            String field = firstText(n, ANSWER_FIELDS);
-            if (field != null) {
-                return field;
-            }
-        }
-        return n.isValueNode() ? n.asText() : value.text();
-    }
-
-    private static String firstText(JsonNode object, List<String> fields) {
-        for (String f : fields) {
-            JsonNode v = object.get(f);
-            if (v != null && v.isTextual()) {
-                return v.textValue();
-            }
-        }
-        return null;
-    }
-
-    /** The content of the last message with role {@code user} (a string, or the text of its parts). */
-    private static String lastUserMessage(JsonNode messages) {
-        if (messages == null || !messages.isArray()) {
-            return null;
-        }
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            JsonNode m = messages.get(i);
-            if (!m.isObject() || !"user".equals(m.path("role").asText())) {
-                continue;
-            }
-            JsonNode content = m.get("content");
-            if (content != null && content.isTextual()) {
-                return content.textValue();
-            }
-            if (content != null && content.isArray()) {
-                StringBuilder sb = new StringBuilder();
-                for (JsonNode part : content) {
-                    if (part.path("text").isTextual()) {
-                        sb.append(sb.isEmpty() ? "" : "\n").append(part.path("text").textValue());
-                    }
-                }
-                if (!sb.isEmpty()) {
-                    return sb.toString();
-                }
-            }
-        }
-        return null;
+        String text = PayloadText.output(value.node());
+        return text != null ? text : value.text();
     }
 
     private static String clip(String s, int max) {

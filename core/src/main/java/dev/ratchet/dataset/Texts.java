@@ -1,81 +1,38 @@
 package dev.ratchet.dataset;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ratchet.trace.PayloadText;
 import java.text.Normalizer;
-import java.util.List;
 
 /**
  * The text of JSON payloads, and the normal form that duplicates and leaks are compared in. Pure functions.
  */
 final class Texts {
 
-    /** Fields that hold an input's text, tried in this order (as curation reads inputs). */
-    private static final List<String> INPUT_FIELDS = List.of("text", "query", "question", "input", "prompt", "message",
-            "content");
-    /** Fields that hold an output's text, tried in this order. */
-    private static final List<String> OUTPUT_FIELDS = List.of("text", "answer", "output", "content");
-    /** Fields that hold instructions' text. */
-    private static final List<String> INSTRUCTION_FIELDS = List.of("text", "content", "system", "prompt",
-            "instructions");
 
     private Texts() {
     }
 
-    /**
-     * The text of an input: a string as it is; an object's first string field of {@code text, query, question, input,
-     * prompt, message, content}; for chat messages (an array, or an object's {@code messages}) the last user message;
-     * otherwise the JSON itself. Null for no input.
-     */
+    /** The text of an input ({@link PayloadText#input}), else the JSON itself; null for no input. */
     static String input(JsonNode n) {
-        if (n == null || n.isNull() || n.isMissingNode()) {
-            return null;
-        }
-        if (n.isTextual()) {
-            return n.textValue();
-        }
-        if (n.isObject()) {
-            String field = firstText(n, INPUT_FIELDS);
-            if (field != null) {
-                return field;
-            }
-            String chat = lastUserMessage(n.get("messages"));
-            if (chat != null) {
-                return chat;
-            }
-        }
-        if (n.isArray()) {
-            String chat = lastUserMessage(n);
-            if (chat != null) {
-                return chat;
-            }
-        }
-        return n.isValueNode() ? n.asText() : n.toString();
+        return orJson(PayloadText.input(n), n);
     }
 
-    /** The text of an output: a string; an object's {@code text, answer, output, content}; else the JSON. */
+    /** The text of an output ({@link PayloadText#output}), else the JSON itself; null for no output. */
     static String output(JsonNode n) {
-        return text(n, OUTPUT_FIELDS);
+        return orJson(PayloadText.output(n), n);
     }
 
-    /** The text of instructions: a string; an object's {@code text, content, system, prompt, instructions}. */
+    /** The text of instructions ({@link PayloadText#instructions}), else the JSON itself; null for none. */
     static String instructions(JsonNode n) {
-        return text(n, INSTRUCTION_FIELDS);
+        return orJson(PayloadText.instructions(n), n);
     }
 
-    private static String text(JsonNode n, List<String> fields) {
-        if (n == null || n.isNull() || n.isMissingNode()) {
-            return null;
+    private static String orJson(String text, JsonNode n) {
+        if (text != null || n == null || n.isNull() || n.isMissingNode()) {
+            return text;
         }
-        if (n.isTextual()) {
-            return n.textValue();
-        }
-        if (n.isObject()) {
-            String field = firstText(n, fields);
-            if (field != null) {
-                return field;
-            }
-        }
-        return n.isValueNode() ? n.asText() : n.toString();
+        return n.toString();
     }
 
     /** The value at a dot path ({@code result.category}) as text; null when absent or not a scalar. */
@@ -98,44 +55,6 @@ final class Texts {
             from = dot + 1;
         }
         return at.isValueNode() && !at.isNull() ? at.asText() : null;
-    }
-
-    private static String firstText(JsonNode object, List<String> fields) {
-        for (String f : fields) {
-            JsonNode v = object.get(f);
-            if (v != null && v.isTextual()) {
-                return v.textValue();
-            }
-        }
-        return null;
-    }
-
-    private static String lastUserMessage(JsonNode messages) {
-        if (messages == null || !messages.isArray()) {
-            return null;
-        }
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            JsonNode m = messages.get(i);
-            if (!m.isObject() || !"user".equals(m.path("role").asText())) {
-                continue;
-            }
-            JsonNode content = m.get("content");
-            if (content != null && content.isTextual()) {
-                return content.textValue();
-            }
-            if (content != null && content.isArray()) {
-                StringBuilder sb = new StringBuilder();
-                for (JsonNode part : content) {
-                    if (part.path("text").isTextual()) {
-                        sb.append(sb.isEmpty() ? "" : "\n").append(part.path("text").textValue());
-                    }
-                }
-                if (!sb.isEmpty()) {
-                    return sb.toString();
-                }
-            }
-        }
-        return null;
     }
 
     /**
