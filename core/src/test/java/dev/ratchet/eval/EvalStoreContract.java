@@ -284,8 +284,9 @@ public abstract class EvalStoreContract {
         };
         java.util.concurrent.atomic.AtomicReference<Run> finished = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        // One case at a time: case 2 starts only once case 1 has its verdict, so the interrupt cannot catch case 1.
         Thread caller = Thread.ofPlatform().start(() -> {
-            finished.set(runner.run(P, RunRequest.of("golden", "desk", "v1").withConcurrency(2), hanging));
+            finished.set(runner.run(P, RunRequest.of("golden", "desk", "v1").withConcurrency(1), hanging));
             stillInterrupted.set(Thread.currentThread().isInterrupted());
         });
         assertThat(firstStarted.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
