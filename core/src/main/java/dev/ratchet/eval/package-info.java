@@ -10,7 +10,8 @@
  * against an agent (in-process through {@link dev.ratchet.eval.Agent}, or any language through the HTTP
  * contract of {@link dev.ratchet.eval.HttpAgent}) and store each case's result and a summary with its
  * statistics ({@link dev.ratchet.eval.Statistics}). Projects name the agents they run in
- * {@link dev.ratchet.eval.AgentRegistry}: where each runs and the immutable configuration of each version. The
- * gate compares a candidate's runs with the baseline's and stores its inputs and verdict as evidence.
+ * {@link dev.ratchet.eval.AgentRegistry}: where each runs and its immutable versions, each with its configuration,
+ * its parent, the layer it changes and its evidence; a change is proposed as a candidate version, run like any
+ * other, and promoted or rejected once. The gate compares a candidate's runs with the baseline's and stores its inputs and verdict as evidence.
  */
 package dev.ratchet.eval;
