@@ -1,7 +1,8 @@
 package dev.ratchet.bench;
 
-import dev.ratchet.common.BadInputException;
 import dev.ratchet.common.Json;
+import dev.ratchet.reference.LabeledText;
+import dev.ratchet.reference.LabeledTexts;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -45,10 +46,6 @@ final class Banking77ToBeir implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Folder to write the BEIR files into (created).")
     Path out;
 
-    /** One CSV row: its 0-based data row number, utterance and intent. */
-    record Row(int row, String text, String category) {
-    }
-
     @Override
     public Integer call() throws IOException {
         PrintWriter console = spec.commandLine().getOut();
@@ -61,8 +58,8 @@ final class Banking77ToBeir implements Callable<Integer> {
                     + "pass its location with --source.");
             return 2;
         }
-        List<Row> corpus = readCsv(train);
-        List<Row> queries = readCsv(test);
+        List<LabeledText> corpus = LabeledTexts.readCsv(train);
+        List<LabeledText> queries = LabeledTexts.readCsv(test);
         int judgements = write(corpus, queries, out);
         Files.writeString(out.resolve(ORIGIN), "java -jar bench/target/ratchet-bench.jar beir-banking77 --source "
                 + source + " --out " + out + "\n", StandardCharsets.UTF_8);
@@ -71,30 +68,31 @@ final class Banking77ToBeir implements Callable<Integer> {
         return 0;
     }
 
-    /** Writes the BEIR files; returns the number of judgements. */
-    static int write(List<Row> corpus, List<Row> queries, Path out) throws IOException {
+    /** Writes the BEIR files, ids from the 0-based row numbers; returns the number of judgements. */
+    static int write(List<LabeledText> corpus, List<LabeledText> queries, Path out) throws IOException {
         Files.createDirectories(out.resolve("qrels"));
         Map<String, List<String>> byCategory = new HashMap<>();
         try (BufferedWriter w = Files.newBufferedWriter(out.resolve(BeirDataset.CORPUS), StandardCharsets.UTF_8)) {
-            for (Row r : corpus) {
-                String id = "d" + r.row();
-                byCategory.computeIfAbsent(r.category(), c -> new ArrayList<>()).add(id);
+            for (int i = 0; i < corpus.size(); i++) {
+                LabeledText r = corpus.get(i);
+                String id = "d" + i;
+                byCategory.computeIfAbsent(r.label(), c -> new ArrayList<>()).add(id);
                 w.write(Json.write(object("_id", id, "title", "", "text", r.text())));
                 w.newLine();
             }
         }
         try (BufferedWriter w = Files.newBufferedWriter(out.resolve(BeirDataset.QUERIES), StandardCharsets.UTF_8)) {
-            for (Row r : queries) {
-                w.write(Json.write(object("_id", "q" + r.row(), "text", r.text())));
+            for (int i = 0; i < queries.size(); i++) {
+                w.write(Json.write(object("_id", "q" + i, "text", queries.get(i).text())));
                 w.newLine();
             }
         }
         int judgements = 0;
         try (BufferedWriter w = Files.newBufferedWriter(out.resolve(BeirDataset.QRELS), StandardCharsets.UTF_8)) {
             w.write("query-id\tcorpus-id\tscore\n");
-            for (Row r : queries) {
-                for (String doc : byCategory.getOrDefault(r.category(), List.of())) {
-                    w.write("q" + r.row() + "\t" + doc + "\t1\n");
+            for (int i = 0; i < queries.size(); i++) {
+                for (String doc : byCategory.getOrDefault(queries.get(i).label(), List.of())) {
+                    w.write("q" + i + "\t" + doc + "\t1\n");
                     judgements++;
                 }
             }
@@ -109,75 +107,5 @@ final class Banking77ToBeir implements Callable<Integer> {
             m.put(kv[i], kv[i + 1]);
         }
         return m;
-    }
-
-    /**
-     * The data rows of a {@code text,category} CSV (RFC 4180: fields may be quoted, {@code ""} is a quote
-     * inside a quoted field, quoted fields may span lines).
-     *
-     * @throws BadInputException naming the file and line of a row without exactly two fields, or an empty one
-     */
-    static List<Row> readCsv(Path file) throws IOException {
-        String content = Files.readString(file, StandardCharsets.UTF_8);
-        List<Row> rows = new ArrayList<>();
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        boolean header = true;
-        int line = 1;
-        int rowStartLine = 1;
-        for (int i = 0; i <= content.length(); i++) {
-            char c = i < content.length() ? content.charAt(i) : '\n';
-            if (quoted) {
-                if (c == '"' && i + 1 < content.length() && content.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    if (c == '\n') {
-                        line++;
-                    }
-                    field.append(c);
-                }
-                if (i == content.length()) {
-                    throw new BadInputException(file.getFileName() + ", line " + rowStartLine, "unclosed quote");
-                }
-            } else if (c == '"' && field.isEmpty()) {
-                quoted = true;
-            } else if (c == ',') {
-                fields.add(field.toString());
-                field.setLength(0);
-            } else if (c == '\n') {
-                fields.add(field.toString());
-                field.setLength(0);
-                boolean blank = fields.size() == 1 && fields.get(0).isBlank();
-                if (!blank) {
-                    if (header) {
-                        if (!(fields.size() == 2 && fields.get(0).strip().equals("text")
-                                && fields.get(1).strip().equals("category"))) {
-                            throw new BadInputException(file.getFileName() + ", line " + rowStartLine,
-                                    "expected the header text,category, got " + String.join(",", fields));
-                        }
-                        header = false;
-                    } else {
-                        if (fields.size() != 2 || fields.get(0).isBlank() || fields.get(1).isBlank()) {
-                            throw new BadInputException(file.getFileName() + ", line " + rowStartLine,
-                                    "expected two non-empty fields (text, category), got " + fields.size() + " field(s)");
-                        }
-                        rows.add(new Row(rows.size(), fields.get(0).strip(), fields.get(1).strip()));
-                    }
-                }
-                fields.clear();
-                line++;
-                rowStartLine = line;
-            } else if (c != '\r') {
-                field.append(c);
-            }
-        }
-        if (header) {
-            throw new BadInputException(file.getFileName().toString(), "empty: expected the header text,category");
-        }
-        return rows;
     }
 }

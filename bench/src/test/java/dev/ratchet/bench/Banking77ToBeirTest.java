@@ -1,7 +1,6 @@
 package dev.ratchet.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ratchet.common.BadInputException;
 import java.io.PrintWriter;
@@ -57,22 +56,18 @@ class Banking77ToBeirTest {
     }
 
     @Test
-    void readCsv_rowWithThreeFields_namesFileAndLine() throws Exception {
-        Path csv = tmp.resolve("train.csv");
-        Files.writeString(csv, "text,category\nfine,a\nbroken,b,c\n");
+    void convert_rowWithThreeFields_failsNamingFileAndLineAndWritesNothing() throws Exception {
+        Path source = tmp.resolve("banking77");
+        Files.createDirectories(source);
+        Files.writeString(source.resolve("train.csv"), "text,category\nfine,a\nbroken,b,c\n");
+        Files.writeString(source.resolve("test.csv"), "text,category\nfine,a\n");
+        Path out = tmp.resolve("beir");
 
-        assertThatThrownBy(() -> Banking77ToBeir.readCsv(csv))
-                .isInstanceOf(BadInputException.class)
-                .hasMessageContaining("train.csv, line 3");
-    }
+        Run run = run("beir-banking77", "--source", source.toString(), "--out", out.toString());
 
-    @Test
-    void readCsv_wrongHeader_isRefused() throws Exception {
-        Path csv = tmp.resolve("test.csv");
-        Files.writeString(csv, "utterance,label\nx,y\n");
-
-        assertThatThrownBy(() -> Banking77ToBeir.readCsv(csv)).hasMessageContaining("test.csv, line 1")
-                .hasMessageContaining("header");
+        assertThat(run.code()).isNotZero();
+        assertThat(run.err()).contains(BadInputException.class.getSimpleName(), "train.csv, line 3");
+        assertThat(out).doesNotExist();
     }
 
     record Run(int code, String out, String err) {
