@@ -12,6 +12,7 @@
  * statistics ({@link dev.ratchet.eval.Statistics}). Projects name the agents they run in
  * {@link dev.ratchet.eval.AgentRegistry}: where each runs and its immutable versions, each with its configuration,
  * its parent, the layer it changes and its evidence; a change is proposed as a candidate version, run like any
- * other, and promoted or rejected once. The gate compares a candidate's runs with the baseline's and stores its inputs and verdict as evidence.
+ * other, and promoted or rejected once. The gate compares a candidate's runs with the baseline's and stores its
+ * inputs and verdict as evidence.
  */
 package dev.ratchet.eval;

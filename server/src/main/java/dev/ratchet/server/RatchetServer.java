@@ -26,10 +26,12 @@ import dev.ratchet.memory.MemoryStore;
 import dev.ratchet.project.FeedbackTokens;
 import dev.ratchet.project.ApiKey;
 import dev.ratchet.project.ProjectStore;
+import dev.ratchet.release.Artifacts;
 import dev.ratchet.server.eval.BuiltInAgents;
 import dev.ratchet.server.eval.EvalRuns;
 import dev.ratchet.server.http.AgentRoutes;
 import dev.ratchet.server.http.ApiError;
+import dev.ratchet.server.http.ArtifactRoutes;
 import dev.ratchet.server.http.Auth;
 import dev.ratchet.server.http.CurationRoutes;
 import dev.ratchet.server.http.DatasetRoutes;
@@ -152,7 +154,8 @@ public final class RatchetServer implements AutoCloseable {
                     config.datasetDir(), clock, Runtime.getRuntime().availableProcessors()), datasetStore, clock);
             Stores stores = new Stores(db, projects, traces, feedback,
                     new JdbcReviewQueue(db, settings, feedback, clock), verifiers, new FeedbackTokens(db, clock), memory,
-                    curator, evalStore, agents, builtInAgents, evalRuns, settings, datasetBuilds);
+                    curator, evalStore, agents, builtInAgents, evalRuns, settings, datasetBuilds,
+                    new Artifacts(db, clock));
             curator.start();
             Javalin app = createApp(config, stores).start(config.host(), config.port());
             RatchetServer server = new RatchetServer(config, db, app, created.orElse(null), verifiers, memory, embedder,
@@ -185,7 +188,7 @@ public final class RatchetServer implements AutoCloseable {
     private record Stores(Database db, ProjectStore projects, TraceStore traces, FeedbackStore feedback,
             ReviewQueue review, VerifierRunner verifiers, FeedbackTokens tokens, MemoryStore memory, Curator curator,
             EvalStore eval, AgentRegistry agents, BuiltInAgents builtInAgents, EvalRuns evalRuns,
-            ProjectSettings settings, DatasetBuilds datasetBuilds) {
+            ProjectSettings settings, DatasetBuilds datasetBuilds, Artifacts artifacts) {
     }
 
     private static Javalin createApp(ServerConfig config, Stores s) {
@@ -206,6 +209,7 @@ public final class RatchetServer implements AutoCloseable {
         EvalRunRoutes runRoutes = new EvalRunRoutes(s.eval(), s.evalRuns(), new EvalGate(s.eval(), clock),
                 config.maxBodyBytes());
         AgentRoutes agentRoutes = new AgentRoutes(s.agents(), s.builtInAgents());
+        ArtifactRoutes artifactRoutes = new ArtifactRoutes(s.artifacts(), config.maxBodyBytes());
         DatasetRoutes datasetRoutes = new DatasetRoutes(s.datasetBuilds(), s.settings());
         return Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
@@ -272,6 +276,13 @@ public final class RatchetServer implements AutoCloseable {
             c.routes.post("/api/v1/agents", agentRoutes::register);
             c.routes.get("/api/v1/agents", agentRoutes::list);
             c.routes.get("/api/v1/agents/{name}", agentRoutes::get);
+            c.routes.get("/api/v1/agents/{name}/versions", agentRoutes::versions);
+            c.routes.post("/api/v1/agents/{name}/versions", agentRoutes::propose);
+            c.routes.get("/api/v1/agents/{name}/versions/{version}", agentRoutes::version);
+            c.routes.post("/api/v1/agents/{name}/versions/{version}/promote", agentRoutes::promote);
+            c.routes.post("/api/v1/agents/{name}/versions/{version}/reject", agentRoutes::reject);
+            c.routes.post("/api/v1/artifacts", artifactRoutes::put);
+            c.routes.get("/api/v1/artifacts/{hash}", artifactRoutes::get);
             c.routes.post("/api/v1/eval-runs", runRoutes::start);
             c.routes.get("/api/v1/eval-runs/{id}", runRoutes::get);
             c.routes.get("/api/v1/eval-runs/{id}/results", runRoutes::results);

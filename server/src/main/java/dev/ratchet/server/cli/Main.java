@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Ratchet: continual learning for AI agents. Capture, feedback, memory, evaluation, datasets, release.",
         subcommands = {ServeCommand.class, TracesCommand.class, FeedbackCommand.class, ReviewCommand.class,
                 MemoryCommand.class, EvalCommand.class, DatasetCommand.class, ProjectsCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+                AgentsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
