@@ -139,6 +139,11 @@ public final class HeadTrainer {
      * {@code embedder} in batches of {@value #EMBED_BATCH}, and trains on them as {@link #train} does. The file and
      * the labels are checked before anything is embedded.
      *
+     * @param classificationCsv the export, UTF-8
+     * @param embedder the frozen encoder; the one the agent uses at inference, or the head will not fit its inputs
+     * @param options how to train
+     * @param warmStart the head to continue from, or null to start from zero
+     * @return a new head whose labels are the sorted union of the file's and the warm start's
      * @throws BadInputException naming the field: {@code classificationCsv}, {@code embedder}, {@code options},
      *     {@code warmStart} (its dimension is not the embedder's), {@code rows[i]}, {@code rows[i].text},
      *     {@code rows[i].label}, {@code labels} (fewer than two distinct), or as {@link #train} does

@@ -102,13 +102,21 @@ public final class LinearHead {
         return dimension;
     }
 
-    /** A copy of one label's weight vector. @throws BadInputException if the head has no such label */
+    /**
+     * A copy of one label's weight vector.
+     *
+     * @throws BadInputException if the head has no such label
+     */
     public float[] weights(String label) {
         int k = indexOf(label);
         return Arrays.copyOfRange(weights, k * dimension, (k + 1) * dimension);
     }
 
-    /** One label's bias. @throws BadInputException if the head has no such label */
+    /**
+     * One label's bias.
+     *
+     * @throws BadInputException if the head has no such label
+     */
     public float bias(String label) {
         return bias[indexOf(label)];
     }
