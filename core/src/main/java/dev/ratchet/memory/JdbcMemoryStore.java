@@ -925,7 +925,7 @@ public final class JdbcMemoryStore implements MemoryStore {
                 if (h != null) {
                     signals.addAll(h.signals());
                 }
-                keyed.add(new MemoryHit(it, 1.0, signals));
+                keyed.add(new MemoryHit(it, 1.0, signals, h == null ? null : h.vectorScore()));
             }
         }
         Set<String> keyedIds = keyed.stream().map(h -> h.item().id()).collect(Collectors.toSet());
@@ -937,7 +937,7 @@ public final class JdbcMemoryStore implements MemoryStore {
                 continue; // an index a moment behind the database: the database wins
             }
             double score = h.score() * (1 + w * freshness(it.updatedAt(), now)) / (1 + w);
-            ranked.add(new MemoryHit(it, score, h.signals()));
+            ranked.add(new MemoryHit(it, score, h.signals(), h.vectorScore()));
         }
         ranked.sort(Comparator.comparingDouble(MemoryHit::score).reversed().thenComparing(h -> h.item().id()));
         List<MemoryHit> out = new ArrayList<>(keyed);

@@ -1,6 +1,7 @@
 package dev.ratchet.memory;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -507,6 +508,22 @@ public abstract class MemoryStoreContract {
                 Set.of(MemoryKind.FACT, MemoryKind.PROCEDURE), 10, null))).containsExactlyInAnyOrder(fact, procedure);
         assertThat(searchIds(P, new MemorySearch("French", AGENT, null, null, Set.of(MemoryKind.EXAMPLE), 10, null)))
                 .isEmpty();
+    }
+
+    @Test
+    void search_similarity_isTheCosineToTheQuery_comparableAcrossSearches() {
+        String text = "Invoices are sent on the first day of each month.";
+        String id = writeOne(fact(text));
+        writeOne(fact("The cafeteria serves lunch from noon."));
+
+        MemoryHit exact = store.search(P, MemorySearch.of(AGENT, text, 10)).get(0);
+        List<MemoryHit> loose = store.search(P, MemorySearch.of(AGENT, "when do invoices go out", 10));
+        MemoryHit near = loose.stream().filter(h -> h.item().id().equals(id)).findFirst().orElseThrow();
+
+        assertThat(exact.item().id()).isEqualTo(id);
+        assertThat(exact.similarity()).isCloseTo(1.0, within(1e-3));
+        assertThat(near.similarity()).isBetween(0.3, 0.99);
+        assertThat(near.score()).isEqualTo(loose.get(0).score()); // best of its own search, yet not as similar
     }
 
     @Test

@@ -114,6 +114,7 @@ public final class MemoryRoutes {
             m.put("item", json(h.item()));
             m.put("score", h.score());
             m.put("signals", h.signals().stream().map(sig -> sig.name().toLowerCase(Locale.ROOT)).sorted().toList());
+            m.put("similarity", h.similarity());
             hits.add(m);
         }
         ctx.json(Map.of("items", hits));
