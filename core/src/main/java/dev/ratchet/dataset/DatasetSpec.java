@@ -19,7 +19,7 @@ import java.util.Map;
  * selection: {agents: [desk], from: 2026-11-01T00:00:00Z, outcomes: [success, failure], tags: [cards],
  *             feedback: {kinds: [correction, review]}}
  * quality:   {minConfidence: 0.6, excludeDisputed: true, outputSchema: {type: object, required: [intent]},
- *             inputChars: {min: 3, max: 4000}}
+ *             inputChars: {min: 3, max: 4000}, excludeLabels: [quarantined]}
  * redaction: {phoneRegions: [US, GB], custom: [{type: ORDER_ID, pattern: "ORD-[0-9]{8}"}]}
  * dedupe:    {exact: true, near: true, threshold: 0.8}
  * leakage:   {threshold: 0.5}
@@ -72,10 +72,13 @@ public record DatasetSpec(String name, Selection selection, Quality quality, Red
      * @param outputSchema    a JSON Schema every target output (correction or successful output) must satisfy
      * @param inputChars      bounds on the length of the input text
      * @param outputChars     bounds on the length of the target text (or, without target, of the output)
+     * @param excludeLabels   traces flagged with a {@code label} feedback item whose value is one of these are refused
+     *                        (e.g. {@code quarantined}, set by the learning loop on a correction that contradicts
+     *                        validated data, or a team's {@code do-not-train}); null or empty for none
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Quality(Double minConfidence, Boolean excludeDisputed, JsonNode inputSchema, JsonNode outputSchema,
-            Bounds inputChars, Bounds outputChars) {
+            Bounds inputChars, Bounds outputChars, List<String> excludeLabels) {
     }
 
     /** Inclusive bounds in characters; either may be null. */

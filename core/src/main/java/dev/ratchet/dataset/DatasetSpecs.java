@@ -180,7 +180,7 @@ public final class DatasetSpecs {
 
     private static DatasetSpec.Quality quality(DatasetSpec.Quality q, List<FieldError> errors) {
         if (q == null) {
-            q = new DatasetSpec.Quality(null, null, null, null, null, null);
+            q = new DatasetSpec.Quality(null, null, null, null, null, null, null);
         }
         double min = orDefault(q.minConfidence(), 0.0);
         if (min < 0 || min > 1) {
@@ -194,8 +194,16 @@ public final class DatasetSpecs {
         }
         bounds(q.inputChars(), "quality.inputChars", errors);
         bounds(q.outputChars(), "quality.outputChars", errors);
+        List<String> flagged = q.excludeLabels() == null ? List.of() : q.excludeLabels();
+        for (int i = 0; i < flagged.size(); i++) {
+            if (flagged.get(i) == null || flagged.get(i).isBlank()) {
+                errors.add(FieldError.of("quality.excludeLabels[" + i + "]", "must be a non-blank label"));
+            }
+        }
+        // Empty is written as absent, so that specs written before this field existed keep their hash.
         return new DatasetSpec.Quality(min, orDefault(q.excludeDisputed(), true), q.inputSchema(), q.outputSchema(),
-                q.inputChars(), q.outputChars());
+                q.inputChars(), q.outputChars(), flagged.isEmpty() ? null : List.copyOf(new java.util.TreeSet<>(
+                        flagged.stream().filter(l -> l != null && !l.isBlank()).toList())));
     }
 
     private static void bounds(DatasetSpec.Bounds b, String field, List<FieldError> errors) {

@@ -36,7 +36,7 @@ final class Examples {
 
     /** Why an example was left out, and at which stage. */
     enum Reason {
-        DISPUTED("disputed", "quality"), LOW_CONFIDENCE("low_confidence", "quality"), NO_INPUT("no_input", "quality"),
+        DISPUTED("disputed", "quality"), FLAGGED("flagged", "quality"), LOW_CONFIDENCE("low_confidence", "quality"), NO_INPUT("no_input", "quality"),
         INPUT_SCHEMA("input_schema", "quality"), INPUT_TOO_SHORT("input_too_short", "quality"),
         INPUT_TOO_LONG("input_too_long", "quality"), NO_TARGET("no_target", "quality"),
         OUTPUT_SCHEMA("output_schema", "quality"), OUTPUT_TOO_SHORT("output_too_short", "quality"),
@@ -122,6 +122,9 @@ final class Examples {
     static Set<String> feedbackKinds(DatasetSpec spec) {
         Set<String> kinds = new LinkedHashSet<>();
         kinds.add("correction");
+        if (spec.quality().excludeLabels() != null) {
+            kinds.add("label");
+        }
         DatasetSpec.FeedbackFilter f = spec.selection().feedback();
         if (f != null) {
             if (f.kinds().isEmpty()) {
@@ -146,6 +149,9 @@ final class Examples {
         }
         if (row.confidence() < q.minConfidence()) {
             return Result.excluded(row.id(), Reason.LOW_CONFIDENCE, null);
+        }
+        if (flagged(row, q.excludeLabels())) {
+            return Result.excluded(row.id(), Reason.FLAGGED, null);
         }
         JsonNode input = parse(row.input());
         String rawInput = Texts.input(input);
@@ -265,6 +271,22 @@ final class Examples {
             return false;
         }
         return true;
+    }
+
+    /** Whether the trace carries a trace-level {@code label} feedback item with one of the excluded values. */
+    private static boolean flagged(TraceSource.Row row, List<String> excluded) {
+        if (excluded == null) {
+            return false;
+        }
+        for (TraceSource.Fb fb : row.feedback()) {
+            if (fb.kind().equals("label") && !fb.onSpan() && fb.value() != null) {
+                JsonNode v = parse(fb.value());
+                if (v != null && v.isTextual() && excluded.contains(v.textValue())) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The correction an example learns from: a human's before a system's, the latest among equals. */

@@ -69,6 +69,21 @@ class DatasetSpecsTest {
     }
 
     @Test
+    void parse_excludeLabels_sortedAndDeduplicated_emptyKeepsTheOldHash_blankRefused() {
+        DatasetSpec flagged = DatasetSpecs.parse("{\"name\":\"desk\",\"quality\":{\"excludeLabels\":[\"q\",\"do-not-train\",\"q\"]}}");
+        assertThat(flagged.quality().excludeLabels()).containsExactly("do-not-train", "q");
+
+        DatasetSpec empty = DatasetSpecs.parse("{\"name\":\"desk\",\"quality\":{\"excludeLabels\":[]}}");
+        DatasetSpec absent = DatasetSpecs.parse("{\"name\":\"desk\"}");
+        assertThat(empty.quality().excludeLabels()).isNull();
+        assertThat(empty.hash()).isEqualTo(absent.hash());
+        assertThat(flagged.hash()).isNotEqualTo(absent.hash());
+
+        assertThat(fields("{\"name\":\"desk\",\"quality\":{\"excludeLabels\":[\"ok\",\" \"]}}"))
+                .containsExactly("quality.excludeLabels[1]");
+    }
+
+    @Test
     void parse_unknownFormat_namesItsPosition() {
         BadInputException e = catchThrowableOfType(BadInputException.class,
                 () -> DatasetSpecs.parse("{\"name\":\"x\",\"formats\":[\"openai-chat\",\"parquet\"]}"));
