@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code java -jar bench/target/ratchet-bench.jar <benchmark>}: the benchmark CLI. */
 @Command(name = "ratchet-bench", mixinStandardHelpOptions = true,
         description = "Ratchet benchmarks; each writes its section of docs/benchmarks.md.",
-        subcommands = {IngestBench.class, RetrievalBench.class, MemoryBench.class, EvalBench.class,
+        subcommands = {IngestBench.class, RetrievalBench.class, MemoryBench.class, EvalBench.class, LearningBench.class,
                 DatasetBench.class, RedactionBench.class, Banking77ToBeir.class, ManPagesToBeir.class})
 public final class BenchMain {
 

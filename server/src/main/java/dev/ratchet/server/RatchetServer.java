@@ -26,6 +26,8 @@ import dev.ratchet.memory.MemoryStore;
 import dev.ratchet.project.FeedbackTokens;
 import dev.ratchet.project.ApiKey;
 import dev.ratchet.project.ProjectStore;
+import dev.ratchet.learn.LearningLoop;
+import dev.ratchet.memory.CachingEmbedder;
 import dev.ratchet.release.Artifacts;
 import dev.ratchet.server.eval.BuiltInAgents;
 import dev.ratchet.server.eval.EvalRuns;
@@ -87,10 +89,14 @@ public final class RatchetServer implements AutoCloseable {
     private final BuiltInAgents builtInAgents;
     private final EvalRuns evalRuns;
     private final DatasetBuilds datasetBuilds;
+    private final Stores stores;
+    private final CachingEmbedder cachedEmbedder;
 
     private RatchetServer(ServerConfig config, Database db, Javalin app, ApiKey bootstrapKey, VerifierRunner verifiers,
             MemoryStore memory, LazyEmbedder embedder, Curator curator, BuiltInAgents builtInAgents, EvalRuns evalRuns,
-            DatasetBuilds datasetBuilds) {
+            DatasetBuilds datasetBuilds, Stores stores, CachingEmbedder cachedEmbedder) {
+        this.stores = stores;
+        this.cachedEmbedder = cachedEmbedder;
         this.config = config;
         this.db = db;
         this.app = app;
@@ -135,7 +141,9 @@ public final class RatchetServer implements AutoCloseable {
             TraceStore traces = new JdbcTraceStore(db, clock);
             // The model loads on the first embedding, so a server that never embeds never loads it.
             embedder = LazyEmbedder.bgeSmall();
-            memory = new JdbcMemoryStore(db, embedder, memoryIndexDir(config.dataDir()), clock, config.memory());
+            // One cache for the memory store's writes and searches and for in-process agents that embed the same texts.
+            CachingEmbedder cached = new CachingEmbedder(embedder, 50_000);
+            memory = new JdbcMemoryStore(db, cached, memoryIndexDir(config.dataDir()), clock, config.memory());
             curator = new Curator(db, settings, traces, new JdbcFeedbackStore(db, clock), memory, clock);
             // Every way in (REST, ingest, OTLP, tokens, verifiers, review) records through this one store, which
             // queues corrections for curation in the recording transaction.
@@ -159,7 +167,7 @@ public final class RatchetServer implements AutoCloseable {
             curator.start();
             Javalin app = createApp(config, stores).start(config.host(), config.port());
             RatchetServer server = new RatchetServer(config, db, app, created.orElse(null), verifiers, memory, embedder,
-                    curator, builtInAgents, evalRuns, datasetBuilds);
+                    curator, builtInAgents, evalRuns, datasetBuilds, stores, cached);
             publicUrl.set(config.publicUrl() != null ? config.publicUrl().replaceAll("/+$", "") : server.url());
             Credentials.writeEndpoint(config.dataDir(), server.url());
             return server;
@@ -389,6 +397,27 @@ public final class RatchetServer implements AutoCloseable {
     }
 
     /** The in-process agents this server embeds: register one here, then projects can name it as a built-in. */
+    /**
+     * What an in-process learning loop works through, on this server's stores: the same traces, memory, suites,
+     * agent versions, artifacts and data pipeline the API serves. Feedback is recorded straight into the feedback
+     * store, not through the curation queue: for an agent the loop learns for, the loop decides what reaches memory.
+     */
+    public LearningLoop.Services learningServices() {
+        Clock clock = config.clock();
+        return new LearningLoop.Services(stores.traces(), new JdbcFeedbackStore(db, clock), memory, stores.eval(),
+                new EvalRunner(stores.eval(), clock, ScoringServices.none()), stores.agents(), stores.artifacts(),
+                datasetBuilds.pipeline(), cachedEmbedder, clock);
+    }
+
+    /** {@code base} if the project has no agent of that name yet, else {@code base-2}, {@code base-3}, ... */
+    public String freeAgentName(String project, String base) {
+        String name = base;
+        for (int i = 2; stores.agents().get(project, name).isPresent(); i++) {
+            name = base + "-" + i;
+        }
+        return name;
+    }
+
     public BuiltInAgents builtInAgents() {
         return builtInAgents;
     }
