@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Ratchet: continual learning for AI agents. Capture, feedback, memory, evaluation, datasets, release.",
-        subcommands = {ServeCommand.class, TracesCommand.class, FeedbackCommand.class, ReviewCommand.class,
+        subcommands = {DemoCommand.class, ServeCommand.class, TracesCommand.class, FeedbackCommand.class, ReviewCommand.class,
                 MemoryCommand.class, EvalCommand.class, DatasetCommand.class, ProjectsCommand.class, BenchCommand.class,
                 AgentsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
