@@ -174,7 +174,7 @@ public final class LearningBench implements Callable<Integer> {
                     r.fixedByLayer().forEach((k, v) -> fixed.merge(k, v, Integer::sum));
                     String line = String.format(Locale.ROOT, "%5d  %6d  %8.1f%%  %6.2f%%  %7d  %-20s  %-14s  %6d  %d (%d wrong)",
                             r.round(), soFar, 100 * sgm.successRate(), 100 * r.evalSuccessRate(), r.regressions(),
-                            fixedText(r.fixedByLayer()), r.promotedLayers(), r.memoryItems(), r.quarantined(),
+                            r.fixedSummary(), r.promotedLayers(), r.memoryItems(), r.quarantined(),
                             sgm.wrongCorrectionsQuarantined());
                     lines.add(line);
                     out.println(line);

@@ -35,6 +35,16 @@ public record RoundReport(int round, int traces, int accepted, int corrected, in
             List<String> reasons) {
     }
 
+    /** The failures fixed per layer, by layer name, e.g. {@code instructions 1, memory 45}; "-" for none. */
+    public String fixedSummary() {
+        if (fixedByLayer.isEmpty()) {
+            return "-";
+        }
+        StringBuilder b = new StringBuilder();
+        new java.util.TreeMap<>(fixedByLayer).forEach((k, v) -> b.append(b.isEmpty() ? "" : ", ").append(k).append(' ').append(v));
+        return b.toString();
+    }
+
     /** The layers whose changes were promoted this round, in order, e.g. {@code memory+weights}; "-" for none. */
     public String promotedLayers() {
         List<String> l = candidates.stream().filter(Candidate::promoted).map(Candidate::layer).toList();

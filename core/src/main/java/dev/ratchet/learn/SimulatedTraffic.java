@@ -167,19 +167,27 @@ public final class SimulatedTraffic {
             for (LabeledText t : test) {
                 out.add(pool.submit(() -> t.label().equals(agent.decide(t.text(), layers).intent())));
             }
-            int right = 0;
-            for (Future<Boolean> f : out) {
-                right += f.get() ? 1 : 0;
-            }
+            long right = all(out).stream().filter(Boolean::booleanValue).count();
             return test.isEmpty() ? 0 : (double) right / test.size();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The futures' values in order; a failure or an interrupt becomes an unchecked exception. */
+    private static <T> List<T> all(List<Future<T>> futures) {
+        List<T> out = new ArrayList<>(futures.size());
+        try {
+            for (Future<T> f : futures) {
+                out.add(f.get());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdownNow();
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
+        return out;
     }
 
     private List<Trace> answer(ExecutorService pool, List<LabeledText> batch) {
@@ -192,18 +200,7 @@ public final class SimulatedTraffic {
             String user = "user-" + Math.floorMod(text.hashCode(), 997);
             futures.add(pool.submit(() -> agent.answer(agentName, version, layers, text, user, clock)));
         }
-        List<Trace> out = new ArrayList<>();
-        try {
-            for (Future<Trace> f : futures) {
-                out.add(f.get());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
-        return out;
+        return all(futures);
     }
 
     private Feedback feedback(String traceId, FeedbackKind kind, JsonText value) {

@@ -112,7 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
             RoundReport r = segment.round();
             regressions[0] += r.regressions();
             out.printf(Locale.ROOT, "%5d  %8d  %13.1f%%  %10.1f%%  %11d  %-23s  %-17s  %6d  %d%n", r.round(), soFar,
-                    100 * segment.successRate(), 100 * r.evalSuccessRate(), r.regressions(), fixed(r),
+                    100 * segment.successRate(), 100 * r.evalSuccessRate(), r.regressions(), r.fixedSummary(),
                     r.promotedLayers() + " " + r.version(), r.memoryItems(), r.quarantined());
             out.flush();
         });
@@ -134,15 +134,5 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
-    }
-
-    private static String fixed(RoundReport r) {
-        if (r.fixedByLayer().isEmpty()) {
-            return "-";
-        }
-        StringBuilder b = new StringBuilder();
-        new java.util.TreeMap<>(r.fixedByLayer()).forEach((k, v) -> b.append(b.isEmpty() ? "" : ", ").append(k)
-                .append(' ').append(v));
-        return b.toString();
     }
 }
