@@ -10,10 +10,10 @@ import dev.ratchet.dataset.DatasetSpecs;
 import dev.ratchet.dataset.Manifest;
 import dev.ratchet.eval.AgentRegistration;
 import dev.ratchet.eval.AgentRegistry;
-import dev.ratchet.eval.AgentVersion;
 import dev.ratchet.eval.CaseResult;
 import dev.ratchet.eval.CaseSpec;
 import dev.ratchet.eval.CaseStatus;
+import dev.ratchet.eval.EvalCase;
 import dev.ratchet.eval.EvalGate;
 import dev.ratchet.eval.EvalRunner;
 import dev.ratchet.eval.EvalStore;
@@ -23,7 +23,6 @@ import dev.ratchet.eval.NewSuite;
 import dev.ratchet.eval.Run;
 import dev.ratchet.eval.RunRequest;
 import dev.ratchet.eval.SuiteEdit;
-import dev.ratchet.eval.SuiteVersion;
 import dev.ratchet.eval.TraceCases;
 import dev.ratchet.feedback.Feedback;
 import dev.ratchet.feedback.FeedbackKind;
@@ -277,10 +276,17 @@ public final class LearningLoop {
                 specs.add(traceCases.fromTrace(project, f.traceId(), EXPECT_INTENT, List.of("round-" + round)));
             }
             failingSuite = agentName + "-round-" + round + "-" + Ids.newId(s.clock()).substring(0, 10).toLowerCase(Locale.ROOT);
-            SuiteVersion v = s.evals().createSuite(project, new NewSuite(failingSuite, "custom",
+            s.evals().createSuite(project, new NewSuite(failingSuite, "custom",
                     "Failures of " + agentName + " in learning round " + round, specs));
-            for (int i = 0; i < v.caseIds().size(); i++) {
-                byCase.putIfAbsent(v.caseIds().get(i), failures.get(i));
+            // The suite keeps one case per distinct content (the same request failed alike twice is one test), so
+            // cases are matched to failures by the trace they came from, not by position.
+            Map<String, Event> byTrace = new HashMap<>();
+            failures.forEach(f -> byTrace.putIfAbsent(f.traceId(), f));
+            for (EvalCase c : s.evals().cases(project, failingSuite, null)) {
+                Event f = byTrace.get(c.originTraceId());
+                if (f != null) {
+                    byCase.putIfAbsent(c.id(), f);
+                }
             }
         }
 

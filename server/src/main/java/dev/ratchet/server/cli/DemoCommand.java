@@ -4,7 +4,6 @@ import dev.ratchet.common.BadInputException;
 import dev.ratchet.learn.LearningLab;
 import dev.ratchet.learn.LearningLoop;
 import dev.ratchet.learn.RoundReport;
-import dev.ratchet.learn.SimulatedTraffic;
 import dev.ratchet.reference.DeskCatalog;
 import dev.ratchet.reference.DeskTraffic;
 import dev.ratchet.reference.LabeledText;
