@@ -104,6 +104,7 @@ public final class LearningLoop {
     static final double NEAR = 0.8;
     static final double MIN_SHARE = 0.75;
     static final double MAX_HEAD_P = 0.02;
+    static final double NEAR_BROKEN = 0.75;
 
     /** The built-in agent name the reference agent is registered under. */
     public static final String BUILTIN = "reference-triage";
@@ -295,33 +296,21 @@ public final class LearningLoop {
         Set<String> open = new LinkedHashSet<>(byCase.keySet());
         int regressions = 0;
 
-        // 1. memory: the corrections, and the round's verified examples
+        // 1. memory: the corrections, and the round's verified examples. When the gate refuses the write, the
+        // corrections nearest the regression cases it broke are left out and the rest tried once more; the round's
+        // examples are not lost for one bad correction.
         if (!failures.isEmpty() || !examples.isEmpty()) {
-            String label = nextLabel();
-            String session = "stage-" + label + "-" + Ids.newId(s.clock()).substring(0, 8).toLowerCase(Locale.ROOT);
-            List<MemoryWrite> staged = memoryWrites(failures, examples, session);
-            writeAll(staged);
-            TriageLayers runLayers = currentLayers.withMemory(currentLayers.memory().withSession(session));
-            Outcome o = verify(label, runLayers, failingSuite, open);
-            boolean promote = o.verdict().passed() && (!o.fixed().isEmpty() || failures.isEmpty());
-            if (promote) {
-                List<MemoryWrite> shared = memoryWrites(failures, examples, null);
-                writeAll(shared).forEach(r -> {
-                    if (r.action() == dev.ratchet.memory.MemoryWriteResult.Action.CREATED) {
-                        memoryItems++;
-                    }
-                });
+            MemoryAttempt first = tryMemory(failures, examples, failingSuite, open);
+            regressions += first.record(byCase, tried, fixedByLayer, open);
+            if (!first.promoted() && !first.outcome().verdict().passed()) {
+                Set<String> culprits = culprits(first.outcome().verdict(), first.session());
+                List<Event> kept = failures.stream().filter(f -> !culprits.contains(f.traceId())).toList();
+                if (culprits.isEmpty()) {
+                    kept = List.of();
+                }
+                MemoryAttempt second = tryMemory(kept, examples, failingSuite, open);
+                regressions += second.record(byCase, tried, fixedByLayer, open);
             }
-            TriageLayers finalLayers = currentLayers;
-            if (promote && options.snapshots()) {
-                MemorySnapshot snap = s.memory().snapshot(project, currentLayers.memory().agent(), null, null);
-                finalLayers = currentLayers.withMemory(currentLayers.memory().withSession(null).withSnapshot(snap.id()));
-                memoryItems = snap.itemCount();
-            }
-            ObjectNode extra = Json.MAPPER.createObjectNode().put("stagedSession", session)
-                    .put("corrections", failures.size()).put("examples", examples.size());
-            regressions += decide(label, "memory", finalLayers, o, promote, failures, examples, extra, byCase, tried,
-                    fixedByLayer, open);
         }
 
         // 2. instructions: add each still-failing phrasing to its intent's description
@@ -448,6 +437,92 @@ public final class LearningLoop {
                 examples.add(new Event(id, accepted.id(), text, answered, answered, false));
             }
         }
+    }
+
+    /** One memory candidate: staged, verified, and (once {@link #record}ed) promoted or rejected. */
+    private final class MemoryAttempt {
+        private final String label;
+        private final String session;
+        private final List<Event> failures;
+        private final List<Event> examples;
+        private final Outcome outcome;
+        private final boolean promote;
+
+        MemoryAttempt(String label, String session, List<Event> failures, List<Event> examples, Outcome outcome) {
+            this.label = label;
+            this.session = session;
+            this.failures = failures;
+            this.examples = examples;
+            this.outcome = outcome;
+            this.promote = outcome.verdict().passed() && (!outcome.fixed().isEmpty() || failures.isEmpty());
+        }
+
+        String session() {
+            return session;
+        }
+
+        Outcome outcome() {
+            return outcome;
+        }
+
+        boolean promoted() {
+            return promote;
+        }
+
+        /** Promotes (copying the staged items to the shared memory) or rejects; returns regressions let through. */
+        int record(Map<String, Event> byCase, List<RoundReport.Candidate> tried, Map<String, Integer> fixedByLayer,
+                Set<String> open) {
+            TriageLayers finalLayers = currentLayers;
+            if (promote) {
+                writeAll(memoryWrites(failures, examples, null)).forEach(r -> {
+                    if (r.action() == dev.ratchet.memory.MemoryWriteResult.Action.CREATED) {
+                        memoryItems++;
+                    }
+                });
+                if (options.snapshots()) {
+                    MemorySnapshot snap = s.memory().snapshot(project, currentLayers.memory().agent(), null, null);
+                    finalLayers = currentLayers.withMemory(currentLayers.memory().withSession(null).withSnapshot(snap.id()));
+                    memoryItems = snap.itemCount();
+                }
+            }
+            ObjectNode extra = Json.MAPPER.createObjectNode().put("stagedSession", session)
+                    .put("corrections", failures.size()).put("examples", examples.size());
+            return decide(label, "memory", finalLayers, outcome, promote, failures, examples, extra, byCase, tried,
+                    fixedByLayer, open);
+        }
+    }
+
+    private MemoryAttempt tryMemory(List<Event> failures, List<Event> examples, String failingSuite, Set<String> open) {
+        String label = nextLabel();
+        String session = "stage-" + label + "-" + Ids.newId(s.clock()).substring(0, 8).toLowerCase(Locale.ROOT);
+        writeAll(memoryWrites(failures, examples, session));
+        TriageLayers runLayers = currentLayers.withMemory(currentLayers.memory().withSession(session));
+        return new MemoryAttempt(label, session, failures, examples, verify(label, runLayers, failingSuite, open));
+    }
+
+    /**
+     * The traces of the staged corrections that most likely broke the regression cases the gate names: those whose
+     * text is near (cosine at least {@value #NEAR_BROKEN}) a broken case's request.
+     */
+    private Set<String> culprits(GateVerdict verdict, String session) {
+        Set<String> out = new LinkedHashSet<>();
+        if (verdict.regressionsBroken() == null) {
+            return out;
+        }
+        for (String caseId : verdict.regressionsBroken()) {
+            Optional<EvalCase> c = s.evals().getCase(project, caseId);
+            String text = c.map(x -> x.input().path("text").asText(null)).orElse(null);
+            if (text == null || text.isBlank()) {
+                continue;
+            }
+            for (MemoryHit h : s.memory().search(project, new MemorySearch(text.strip(), currentLayers.memory().agent(),
+                    null, session, Set.of(MemoryKind.CORRECTION), 5, null))) {
+                if (session.equals(h.item().session()) && h.similarity() != null && h.similarity() >= NEAR_BROKEN) {
+                    out.addAll(h.item().provenance().traceIds());
+                }
+            }
+        }
+        return out;
     }
 
     /**
