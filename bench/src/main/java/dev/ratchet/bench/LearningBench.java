@@ -178,6 +178,12 @@ public final class LearningBench implements Callable<Integer> {
                             sgm.wrongCorrectionsQuarantined());
                     lines.add(line);
                     out.println(line);
+                    for (RoundReport.Candidate c : r.candidates()) {
+                        if (!c.promoted()) {
+                            out.println("       refused " + c.version() + " (" + c.layer() + "): "
+                                    + String.join("; ", c.reasons()));
+                        }
+                    }
                     out.flush();
                 }
 

@@ -296,19 +296,18 @@ public final class LearningLoop {
         Set<String> open = new LinkedHashSet<>(byCase.keySet());
         int regressions = 0;
 
-        // 1. memory: the corrections, and the round's verified examples. When the gate refuses the write, the
-        // corrections nearest the regression cases it broke are left out and the rest tried once more; the round's
-        // examples are not lost for one bad correction.
+        // 1. memory: the corrections, and the round's verified examples. When the gate refuses the write, the items
+        // nearest the regression cases it broke are left out and the rest tried once more (without any correction
+        // when none is near), so a round's verified examples are not lost for one conflict.
         if (!failures.isEmpty() || !examples.isEmpty()) {
             MemoryAttempt first = tryMemory(failures, examples, failingSuite, open);
             regressions += first.record(byCase, tried, fixedByLayer, open);
             if (!first.promoted() && !first.outcome().verdict().passed()) {
                 Set<String> culprits = culprits(first.outcome().verdict(), first.session());
-                List<Event> kept = failures.stream().filter(f -> !culprits.contains(f.traceId())).toList();
-                if (culprits.isEmpty()) {
-                    kept = List.of();
-                }
-                MemoryAttempt second = tryMemory(kept, examples, failingSuite, open);
+                List<Event> kept = culprits.isEmpty() ? List.of()
+                        : failures.stream().filter(f -> !culprits.contains(f.traceId())).toList();
+                List<Event> keptExamples = examples.stream().filter(e -> !culprits.contains(e.traceId())).toList();
+                MemoryAttempt second = tryMemory(kept, keptExamples, failingSuite, open);
                 regressions += second.record(byCase, tried, fixedByLayer, open);
             }
         }
@@ -501,8 +500,10 @@ public final class LearningLoop {
     }
 
     /**
-     * The traces of the staged corrections that most likely broke the regression cases the gate names: those whose
-     * text is near (cosine at least {@value #NEAR_BROKEN}) a broken case's request.
+     * The traces of the staged items that most likely broke the regression cases the gate names: corrections and
+     * examples whose text is near (cosine at least {@value #NEAR_BROKEN}) a broken case's request. A regression case
+     * fixed by an instruction, a rule or the head is protected by no remembered example, so new neighbours can outvote
+     * it; those neighbours wait, the rest of the round is learned.
      */
     private Set<String> culprits(GateVerdict verdict, String session) {
         Set<String> out = new LinkedHashSet<>();
@@ -516,7 +517,7 @@ public final class LearningLoop {
                 continue;
             }
             for (MemoryHit h : s.memory().search(project, new MemorySearch(text.strip(), currentLayers.memory().agent(),
-                    null, session, Set.of(MemoryKind.CORRECTION), 5, null))) {
+                    null, session, Set.of(MemoryKind.CORRECTION, MemoryKind.EXAMPLE), 10, null))) {
                 if (session.equals(h.item().session()) && h.similarity() != null && h.similarity() >= NEAR_BROKEN) {
                     out.addAll(h.item().provenance().traceIds());
                 }
