@@ -138,8 +138,12 @@ final class TraceSource {
         String where = where(base);
         String page = "SELECT t.id, t.agent, t.version, t.start_ns, t.input, t.instructions, t.output, t.tags, o.status,"
                 + " o.confidence, o.reviewed" + FROM + where
-                + " AND (t.start_ns > ? OR (t.start_ns = ? AND t.id > ?)) ORDER BY t.start_ns, t.id LIMIT ?";
-        String range = " AND (t.start_ns > ? OR (t.start_ns = ? AND t.id > ?)) AND (t.start_ns < ? OR (t.start_ns = ? AND t.id <= ?))";
+                + " AND t.start_ns >= ? AND (t.start_ns > ? OR t.id > ?) ORDER BY t.start_ns, t.id LIMIT ?";
+        // Keyset bounds written so that start_ns alone is a range the time index can seek (an OR of start_ns and id
+        // is not): without it, every page would scan the project's traces from the first, and a build would be
+        // quadratic in their number.
+        String range = " AND t.start_ns >= ? AND t.start_ns <= ? AND (t.start_ns > ? OR t.id > ?)"
+                + " AND (t.start_ns < ? OR t.id <= ?)";
         String feedback = null;
         if (!feedbackKinds.isEmpty()) {
             StringBuilder kinds = new StringBuilder();
@@ -181,9 +185,9 @@ final class TraceSource {
             Object[] last = traces.get(traces.size() - 1);
             List<Object> rangeParams = new ArrayList<>(base);
             rangeParams.add(lastStart);
+            rangeParams.add(last[3]);
             rangeParams.add(lastStart);
             rangeParams.add(lastId);
-            rangeParams.add(last[3]);
             rangeParams.add(last[3]);
             rangeParams.add(last[0]);
             Map<String, List<Fb>> fb = new HashMap<>();

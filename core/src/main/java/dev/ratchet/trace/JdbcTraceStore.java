@@ -237,7 +237,8 @@ public final class JdbcTraceStore implements TraceStore {
         if (cursor != null) {
             String afterInTime = "(t.start_ns < :cStart OR (t.start_ns = :cStart AND t.id < :cId))";
             switch (sort) {
-                case TIME -> sql.append(" AND ").append(afterInTime);
+                // start_ns alone as a bound the time index can seek, so a late page does not scan the earlier ones
+                case TIME -> sql.append(" AND t.start_ns <= :cStart AND (t.start_ns < :cStart OR t.id < :cId)");
                 case SCORE_ASC -> sql.append(" AND (" + SCORE + " > :cScore OR (" + SCORE + " = :cScore AND "
                         + afterInTime + "))");
                 case SCORE_DESC -> sql.append(" AND (" + SCORE + " < :cScore OR (" + SCORE + " = :cScore AND "

@@ -472,6 +472,46 @@ public abstract class DatasetPipelineContract {
                 .path("card").asText()).isEqualTo("77");
     }
 
+    @Test
+    void traceSource_pagesOfTwo_giveEveryTraceOnceInTimeOrderWithItsOwnFeedbackAndTools() throws InterruptedException {
+        // Seven traces, three of them sharing one start time, so page boundaries fall inside a tie.
+        Instant tie = T0.plusSeconds(50);
+        ingest(trace("c", tie).input("{\"text\":\"c\"}").output("{\"text\":\"c\"}"),
+                trace("a", tie).input("{\"text\":\"a\"}").output("{\"text\":\"a\"}"),
+                trace("b", tie).input("{\"text\":\"b\"}").output("{\"text\":\"b\"}")
+                        .span(span("tool-b", tie).kind(SpanKind.TOOL).name("lookup").toolCallId("call_b")
+                                .input("{}").output("{}").build()),
+                trace("early", T0.plusSeconds(10)).input("{\"text\":\"e\"}").output("{\"text\":\"e\"}"),
+                trace("late1", T0.plusSeconds(90)).input("{\"text\":\"l\"}").output("{\"text\":\"l\"}"),
+                trace("late2", T0.plusSeconds(91)).input("{\"text\":\"l\"}").output("{\"text\":\"l\"}"),
+                trace("other", T0.plusSeconds(60)).agent("other-agent").input("{\"text\":\"o\"}")
+                        .output("{\"text\":\"o\"}"));
+        for (String id : List.of("c", "a", "b", "early", "late1", "late2", "other")) {
+            success(id);
+        }
+        correct("a", "{\"text\":\"fixed a\"}", FeedbackSource.ANNOTATOR);
+        correct("late2", "{\"text\":\"fixed late2\"}", FeedbackSource.ANNOTATOR);
+        DatasetSpec spec = DatasetSpecs.parse(
+                "{\"name\":\"pages\",\"selection\":{\"agents\":[\"desk\"]},\"formats\":[\"openai-chat\"]}");
+        TraceSource source = new TraceSource(db, P, spec.selection(), true, java.util.Set.of("correction"));
+
+        List<List<TraceSource.Row>> pages = new ArrayList<>();
+        source.stream(2, pages::add);
+
+        List<TraceSource.Row> rows = pages.stream().flatMap(List::stream).toList();
+        assertThat(pages).allSatisfy(page -> assertThat(page.size()).isLessThanOrEqualTo(2));
+        assertThat(rows).extracting(TraceSource.Row::id).containsExactly("early", "a", "b", "c", "late1", "late2");
+        Map<String, TraceSource.Row> byId = new HashMap<>();
+        rows.forEach(r -> byId.put(r.id(), r));
+        assertThat(byId.get("a").feedback()).extracting(TraceSource.Fb::value).containsExactly("{\"text\":\"fixed a\"}");
+        assertThat(byId.get("late2").feedback()).extracting(TraceSource.Fb::value)
+                .containsExactly("{\"text\":\"fixed late2\"}");
+        assertThat(byId.get("b").feedback()).isEmpty();
+        assertThat(byId.get("b").tools()).extracting(TraceSource.Tool::callId).containsExactly("call_b");
+        assertThat(byId.get("a").tools()).isEmpty();
+        assertThat(source.count()).isEqualTo(6);
+    }
+
     // --- bad input ---
 
     @Test
