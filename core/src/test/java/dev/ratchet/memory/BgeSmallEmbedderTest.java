@@ -35,6 +35,19 @@ class BgeSmallEmbedderTest {
     }
 
     @Test
+    void embed_ourSessionGivesTheVectorsOfLangchain4jsReadyMadeModel() {
+        // Our session (one intra-op thread, CLS pooling) must be the same model, not only a similar one.
+        var stock = new dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel();
+        for (String text : List.of("Where is my card refund?", "The quarterly board meeting moved to Thursday.")) {
+            float[] ours = embedder.embed(text);
+            float[] theirs = stock.embed(text).content().vector();
+            for (int j = 0; j < ours.length; j++) {
+                assertThat(ours[j]).as("component %d of '%s'", j, text).isCloseTo(theirs[j], within(1e-5f));
+            }
+        }
+    }
+
+    @Test
     void embedAll_equalsEmbeddingOneByOne() {
         List<String> texts = List.of("first text", "a second, longer text about invoices", "third");
         List<float[]> all = embedder.embedAll(texts);
