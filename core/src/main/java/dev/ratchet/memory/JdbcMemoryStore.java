@@ -694,14 +694,16 @@ public final class JdbcMemoryStore implements MemoryStore {
             if (hit.vectorScore() < bestScore) {
                 break;
             }
-            MemoryItem it = mergeable(plan, project, v, hit);
-            if (it != null) {
+            MemoryItem it = current(plan, project, hit.id()).orElse(null);
+            if (!inScope(it, project, v)) {
+                othersNear = true;
+            } else if (mergeable(plan, v, it)) {
                 best = it;
                 bestScore = hit.vectorScore();
-            } else {
-                othersNear = true;
             }
         }
+        // A near item of this scope that may not merge (another customer, another key) hides nothing: the scope's
+        // own search would rank it the same. Only near items of other scopes can push the scope's out of the top.
         if (!othersNear || nearest.size() < NEAREST) { // fewer hits than asked for: the whole index was seen
             return best;
         }
@@ -716,8 +718,8 @@ public final class JdbcMemoryStore implements MemoryStore {
             if (hit.vectorScore() == null || hit.vectorScore() < bestScore) {
                 continue;
             }
-            MemoryItem it = mergeable(plan, project, v, hit);
-            if (it != null) {
+            MemoryItem it = current(plan, project, hit.id()).orElse(null);
+            if (inScope(it, project, v) && mergeable(plan, v, it)) {
                 best = it;
                 bestScore = hit.vectorScore();
             }
@@ -725,16 +727,17 @@ public final class JdbcMemoryStore implements MemoryStore {
         return best;
     }
 
-    /** The hit's item if this write may merge into it: same project, scope, kind and key, active, valid, alike. */
-    private MemoryItem mergeable(Plan plan, String project, Valid v, IndexHit hit) {
+    /** Whether an item is one the scope's filtered search would return: active, same project, scope and kind. */
+    private static boolean inScope(MemoryItem it, String project, Valid v) {
+        return it != null && it.status() == MemoryStatus.ACTIVE && it.project().equals(project) && it.kind() == v.kind()
+                && sameScope(it, v.w());
+    }
+
+    /** Whether this write may merge into an item of its scope: same key, valid now, and alike. */
+    private static boolean mergeable(Plan plan, Valid v, MemoryItem it) {
         MemoryWrite w = v.w();
-        MemoryItem it = current(plan, project, hit.id()).orElse(null);
-        if (it == null || it.status() != MemoryStatus.ACTIVE || it.kind() != v.kind() || !sameScope(it, w)
-                || !Objects.equals(it.key(), w.key()) || it.validFrom().isAfter(plan.now)
-                || (it.validTo() != null && !it.validTo().isAfter(plan.now))) {
-            return null;
-        }
-        return Distinguishers.same(it.text(), w.text()) ? it : null;
+        return Objects.equals(it.key(), w.key()) && !it.validFrom().isAfter(plan.now)
+                && (it.validTo() == null || it.validTo().isAfter(plan.now)) && Distinguishers.same(it.text(), w.text());
     }
 
     /**
