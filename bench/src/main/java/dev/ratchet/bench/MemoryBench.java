@@ -77,6 +77,10 @@ final class MemoryBench implements Callable<Integer> {
             description = "Items written in the write-throughput phase (default: ${DEFAULT-VALUE}).")
     int writes;
 
+    @Option(names = "--write-warmup", defaultValue = "2000",
+            description = "Items the same clients write, untimed, just before the timed writes (default: ${DEFAULT-VALUE}).")
+    int writeWarmup;
+
     @Option(names = "--clients", defaultValue = "8", description = "Concurrent writers (default: ${DEFAULT-VALUE}).")
     int clients;
 
@@ -117,7 +121,8 @@ final class MemoryBench implements Callable<Integer> {
     record SizeResult(int size, long activeItems, Latency withEmbedding, Latency cached, double fillSeconds) {
     }
 
-    record WriteResult(int items, long created, long merged, double writeRate, double rawBefore, double rawAfter) {
+    record WriteResult(int items, long created, long merged, long warmCreated, double writeRate, double rawBefore,
+            double rawAfter) {
         double raw() {
             return (rawBefore + rawAfter) / 2;
         }
@@ -148,8 +153,9 @@ final class MemoryBench implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--sizes must be ascending, got " + sizes);
             }
         }
-        if (writes < 1 || writes > sizes.get(0)) {
-            throw new ParameterException(spec.commandLine(), "--writes must be between 1 and the first size, got " + writes);
+        if (writes < 1 || writeWarmup < 0 || writes + writeWarmup > sizes.get(0)) {
+            throw new ParameterException(spec.commandLine(), "--writes must be between 1 and the first size less"
+                    + " --write-warmup (at least 0), got " + writes + " and " + writeWarmup);
         }
         if (queries < 1 || warmup < 0 || k < 1 || k > MemorySearch.MAX_K || clients < 1 || writeBatch < 1
                 || writeBatch > 1_000) {
@@ -175,11 +181,11 @@ final class MemoryBench implements Callable<Integer> {
             long active = 0;
             for (int size : sizes) {
                 long f0 = System.nanoTime();
-                active = fill(out, store, items, active, size - (writeResult == null ? writes : 0));
+                active = fill(out, store, items, active, size - (writeResult == null ? writes + writeWarmup : 0));
                 double fillSeconds = (System.nanoTime() - f0) / 1e9;
                 if (writeResult == null) {
                     writeResult = writeThroughput(out, store, embedder, items);
-                    active += writeResult.created();
+                    active += writeResult.warmCreated() + writeResult.created();
                 }
                 results.add(searchLatency(out, store, questions, size, active, fillSeconds));
             }
@@ -222,6 +228,9 @@ final class MemoryBench implements Callable<Integer> {
 
     private WriteResult writeThroughput(PrintWriter out, JdbcMemoryStore store, Embedder embedder,
             MemoryTextGenerator items) {
+        // The clients' code path (small concurrent writes) is compiled by the JIT before it is timed, as the
+        // search phase warms up too: what is measured is the store running, not the store starting.
+        long warmCreated = writeConcurrently(store, batches(items, writeWarmup));
         List<String> rawTexts = new ArrayList<>(writes);
         for (int i = 0; i < writes; i++) {
             rawTexts.add(items.item());
@@ -230,18 +239,36 @@ final class MemoryBench implements Callable<Integer> {
         out.printf(Locale.ROOT, "raw embedding: %,.0f texts/s%n", rawBefore);
         out.flush();
 
+        List<List<MemoryWrite>> batches = batches(items, writes);
+        long t0 = System.nanoTime();
+        long created = writeConcurrently(store, batches);
+        double writeRate = writes / ((System.nanoTime() - t0) / 1e9);
+        out.printf(Locale.ROOT, "store writes: %,.0f items/s (%,d created, %,d merged)%n", writeRate, created,
+                writes - created);
+        out.flush();
+        double rawAfter = rawRate(embedder, rawTexts);
+        out.printf(Locale.ROOT, "raw embedding again: %,.0f texts/s%n", rawAfter);
+        out.flush();
+        return new WriteResult(writes, created, writes - created, warmCreated, writeRate, rawBefore, rawAfter);
+    }
+
+    private List<List<MemoryWrite>> batches(MemoryTextGenerator items, int count) {
         List<List<MemoryWrite>> batches = new ArrayList<>();
-        for (int i = 0; i < writes; i += writeBatch) {
+        for (int i = 0; i < count; i += writeBatch) {
             List<MemoryWrite> batch = new ArrayList<>();
-            for (int j = i; j < Math.min(writes, i + writeBatch); j++) {
+            for (int j = i; j < Math.min(count, i + writeBatch); j++) {
                 batch.add(MemoryWrite.of(AGENT, MemoryKind.FACT, items.item()));
             }
             batches.add(batch);
         }
+        return batches;
+    }
+
+    /** Writes the batches with {@code clients} threads, each taking the next batch; returns the items created. */
+    private long writeConcurrently(JdbcMemoryStore store, List<List<MemoryWrite>> batches) {
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         long created = 0;
-        long t0 = System.nanoTime();
         try {
             List<Future<Long>> futures = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
@@ -261,14 +288,7 @@ final class MemoryBench implements Callable<Integer> {
         } finally {
             pool.shutdownNow();
         }
-        double writeRate = writes / ((System.nanoTime() - t0) / 1e9);
-        out.printf(Locale.ROOT, "store writes: %,.0f items/s (%,d created, %,d merged)%n", writeRate, created,
-                writes - created);
-        out.flush();
-        double rawAfter = rawRate(embedder, rawTexts);
-        out.printf(Locale.ROOT, "raw embedding again: %,.0f texts/s%n", rawAfter);
-        out.flush();
-        return new WriteResult(writes, created, writes - created, writeRate, rawBefore, rawAfter);
+        return created;
     }
 
     private static double rawRate(Embedder embedder, List<String> texts) {
@@ -333,12 +353,13 @@ final class MemoryBench implements Callable<Integer> {
                 + " agent's scope, so each search filters to all of them (the largest candidate pools). Counts are of"
                 + " active items; a generated item that is a near-duplicate of an earlier one merges into it and is"
                 + " not counted.\n\n");
-        md.append(String.format(Locale.ROOT, "- **Write throughput**: after the first fill, %,d new items written by %d"
+        md.append(String.format(Locale.ROOT, "- **Write throughput**: after the first fill and %,d untimed warm-up writes"
+                + " by the same clients (so the JIT has compiled their path), %,d new items written by %d"
                 + " concurrent clients in calls of %d items (`write`, which returns once they are durable and"
                 + " searchable). The baseline is the raw throughput of the same model in the same run: `embedAll`"
                 + " over %,d other generated texts in chunks of %d by one caller, measured just before and just"
-                + " after the writes; the ratio is against their mean.%n", w.items(), clients, writeBatch, w.items(),
-                RAW_CHUNK));
+                + " after the writes; the ratio is against their mean.%n", writeWarmup, w.items(), clients, writeBatch,
+                w.items(), RAW_CHUNK));
         md.append(String.format(Locale.ROOT, "- **Search latency**: at each size, %d warm-up queries, then %,d distinct"
                 + " generated questions (top %d, default fusion and recency), one thread, each `search` call timed"
                 + " alone (`System.nanoTime`), p50 and p99 by nearest rank. Pass one embeds every query (the query"
@@ -379,7 +400,8 @@ final class MemoryBench implements Callable<Integer> {
         md.append("java --add-modules jdk.incubator.vector -jar bench/target/ratchet-bench.jar memory --sizes ")
                 .append(String.join(",", sizes.stream().map(String::valueOf).toList()))
                 .append(" --queries ").append(queries).append(" --warmup ").append(warmup).append(" --k ").append(k)
-                .append(" --writes ").append(writes).append(" --clients ").append(clients)
+                .append(" --writes ").append(writes).append(" --write-warmup ").append(writeWarmup)
+                .append(" --clients ").append(clients)
                 .append(" --write-batch ").append(writeBatch).append(" --seed ").append(seed).append("\n```\n");
         return md.toString();
     }

@@ -16,7 +16,7 @@ class MemoryBenchTest {
     void memory_tinySizes_measuresBothPhasesAndWritesSection() throws Exception {
         Path doc = tmp.resolve("docs/benchmarks.md");
         Banking77ToBeirTest.Run run = Banking77ToBeirTest.run("memory", "--sizes", "40,80", "--queries", "5",
-                "--warmup", "1", "--writes", "12", "--clients", "2", "--write-batch", "3", "--output", doc.toString(),
+                "--warmup", "1", "--writes", "12", "--write-warmup", "6", "--clients", "2", "--write-batch", "3", "--output", doc.toString(),
                 "--data-dir", tmp.resolve("work").toString());
 
         assertThat(run.code()).as(run.err()).isZero();
@@ -26,7 +26,7 @@ class MemoryBenchTest {
         String md = Files.readString(doc);
         assertThat(md).contains(MemoryBench.HEADING, "### Method", "### Machine", "### Results", "### Targets",
                 "**Store / raw**", "ratchet-bench.jar memory --sizes 40,80 --queries 5 --warmup 1 --k 5 --writes 12"
-                        + " --clients 2 --write-batch 3 --seed 42");
+                        + " --write-warmup 6 --clients 2 --write-batch 3 --seed 42");
         // One row per size, in order.
         assertThat(md.lines().filter(l -> l.matches("\\| \\d+ \\| .* ms \\| .* ms \\| \\d+ s \\|"))).hasSize(2);
         assertThat(tmp.resolve("work")).isEmptyDirectory();
@@ -44,6 +44,16 @@ class MemoryBenchTest {
                 "--output", doc.toString());
         assertThat(tooManyWrites.code()).isNotZero();
         assertThat(tooManyWrites.err()).contains("--writes must be between 1 and the first size");
+
+        Banking77ToBeirTest.Run warmupTooLarge = Banking77ToBeirTest.run("memory", "--sizes", "30", "--writes", "20",
+                "--write-warmup", "11", "--output", doc.toString());
+        assertThat(warmupTooLarge.code()).isNotZero();
+        assertThat(warmupTooLarge.err()).contains("less --write-warmup");
+
+        Banking77ToBeirTest.Run negativeWarmup = Banking77ToBeirTest.run("memory", "--sizes", "30", "--writes", "20",
+                "--write-warmup", "-1", "--output", doc.toString());
+        assertThat(negativeWarmup.code()).isNotZero();
+        assertThat(negativeWarmup.err()).contains("--write-warmup (at least 0)");
 
         Banking77ToBeirTest.Run badK = Banking77ToBeirTest.run("memory", "--k", "0", "--output", doc.toString());
         assertThat(badK.code()).isNotZero();
