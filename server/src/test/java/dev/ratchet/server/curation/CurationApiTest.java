@@ -222,6 +222,7 @@ class CurationApiTest {
         String disputed = feedback(key, """
                 {"traceId":"n-1","kind":"correction","value":{"text":"No."},"source":"end_user","authorId":"u-1"},
                 {"traceId":"n-1","kind":"approval","value":true,"source":"annotator","authorId":"ann-1"}""");
+        server.server().drainCuration(); // decided while curation is on, before the switch below
 
         assertThat(put(key, "{\"enabled\":false}").json().path("enabled").asBoolean()).isFalse();
         trace(key, "n-2", "desk", "Can I pay with my phone?");
