@@ -774,6 +774,7 @@ public final class JdbcMemoryStore implements MemoryStore {
                 }
                 b.execute();
             }
+            countActive(h, activeDeltas(inserts, updates, plan.read));
             List<Ref> out = new ArrayList<>();
             for (List<String> agent : plan.agents) {
                 prune(h, agent.get(0), agent.get(1), plan.now).forEach(id -> out.add(new Ref(agent.get(0), id)));
@@ -781,6 +782,37 @@ public final class JdbcMemoryStore implements MemoryStore {
             return out;
         });
         plan.expired.addAll(expired);
+    }
+
+    /** How many items each (project, agent) gains (or loses) in the active state by these inserts and updates. */
+    private static Map<List<String>, Long> activeDeltas(List<Created> inserts, List<MemoryItem> updates,
+            Map<String, MemoryItem> read) {
+        Map<List<String>, Long> deltas = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
+                .thenComparing(k -> k.get(1))); // one order for every writer: row locks are taken in it
+        for (Created c : inserts) {
+            deltas.merge(List.of(c.item().project(), c.item().agent()), active(c.item()), Long::sum);
+        }
+        for (MemoryItem after : updates) {
+            deltas.merge(List.of(after.project(), after.agent()), active(after) - active(read.get(after.id())), Long::sum);
+        }
+        deltas.values().removeIf(d -> d == 0);
+        return deltas;
+    }
+
+    private static long active(MemoryItem it) {
+        return it.status() == MemoryStatus.ACTIVE ? 1 : 0;
+    }
+
+    /** Adds each (project, agent)'s delta to its count of active items (see V10's migration), in the write's transaction. */
+    private static void countActive(Handle h, Map<List<String>, Long> deltas) {
+        if (deltas.isEmpty()) {
+            return;
+        }
+        PreparedBatch b = h.prepareBatch("""
+                INSERT INTO memory_active_counts (project_id, agent, active) VALUES (:project, :agent, :delta)
+                ON CONFLICT (project_id, agent) DO UPDATE SET active = memory_active_counts.active + excluded.active""");
+        deltas.forEach((k, d) -> b.bind("project", k.get(0)).bind("agent", k.get(1)).bind("delta", d).add());
+        b.execute();
     }
 
     /** Makes the index agree with a stored plan and refreshes it: the plan's items are searchable after this. */
@@ -849,9 +881,8 @@ public final class JdbcMemoryStore implements MemoryStore {
      * @return the ids it expired
      */
     private List<String> prune(Handle h, String project, String agent, Instant now) {
-        long active = h.createQuery(
-                        "SELECT COUNT(*) FROM memory_items WHERE project_id = :project AND agent = :agent AND status = 'active'")
-                .bind("project", project).bind("agent", agent).mapTo(Long.class).one();
+        long active = h.createQuery("SELECT active FROM memory_active_counts WHERE project_id = :project AND agent = :agent")
+                .bind("project", project).bind("agent", agent).mapTo(Long.class).findOne().orElse(0L);
         if (active <= config.capacityPerAgent()) {
             return List.of();
         }
@@ -870,10 +901,14 @@ public final class JdbcMemoryStore implements MemoryStore {
                 .limit(active - config.capacityPerAgent())
                 .map(Ranked::id)
                 .toList();
+        long expired = 0;
         for (List<String> chunk : chunks(expire)) {
-            h.createUpdate("UPDATE memory_items SET status = 'expired', updated_ns = :now"
+            expired += h.createUpdate("UPDATE memory_items SET status = 'expired', updated_ns = :now"
                             + " WHERE project_id = :project AND id IN (<ids>) AND status = 'active'")
                     .bind("now", nanos(now)).bind("project", project).bindList("ids", chunk).execute();
+        }
+        if (expired > 0) {
+            countActive(h, Map.of(List.of(project, agent), -expired));
         }
         return expire;
     }

@@ -293,6 +293,51 @@ public abstract class MemoryStoreContract {
     }
 
     @Test
+    void write_capacity_countsActiveItemsOnly_throughSupersessionMergeAndPruning_andAcrossReopen() {
+        store.close();
+        MemoryConfig three = MemoryConfig.defaults().withCapacityPerAgent(3);
+        store = newStore(three);
+        String dana = writeOne(fact("The escalation contact is Dana.").withKey("escalation_contact", null));
+        String support = writeOne(fact("The support line is open on weekdays."));
+        writeOne(fact("Refunds above 500 euros need approval from a team lead."));
+        store.write(P, List.of(MemoryWrite.of("another-agent", MemoryKind.FACT, "The cafeteria serves lunch from noon.")));
+
+        // Neither a superseded item nor a merge adds an active item: still three, nothing expires.
+        assertThat(store.write(P, List.of(fact("The escalation contact is Lee.").withKey("escalation_contact", null))))
+                .extracting(MemoryWriteResult::supersededId).containsExactly(dana);
+        assertThat(store.write(P, List.of(fact("The support line is open on weekdays!"))))
+                .extracting(MemoryWriteResult::id).containsExactly(support);
+        assertThat(store.list(P, AGENT, MemoryStatus.EXPIRED, 10)).isEmpty();
+        assertThat(activeCount(AGENT)).isEqualTo(3);
+
+        clock.advance(Duration.ofDays(1));
+        writeOne(fact("Ledger entry for account QX7731B was corrected after the audit."));
+        assertThat(store.list(P, AGENT, MemoryStatus.EXPIRED, 10)).hasSize(1);
+        assertThat(store.list(P, AGENT, MemoryStatus.ACTIVE, 10)).hasSize(3);
+        assertThat(activeCount(AGENT)).isEqualTo(3);
+        assertThat(activeCount("another-agent")).isEqualTo(1);
+
+        store.close();
+        store = newStore(three);
+        clock.advance(Duration.ofDays(1));
+        writeOne(fact("Passwords must be rotated every ninety days."));
+        assertThat(store.list(P, AGENT, MemoryStatus.EXPIRED, 10)).hasSize(2);
+        assertThat(store.list(P, AGENT, MemoryStatus.ACTIVE, 10)).hasSize(3);
+        assertThat(activeCount(AGENT)).isEqualTo(3);
+    }
+
+    /** The agent's active items by the store's kept count, checked against a count of the rows. */
+    private long activeCount(String agent) {
+        long rows = db.read(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM memory_items WHERE project_id = :p AND agent = :a AND status = 'active'")
+                .bind("p", P).bind("a", agent).mapTo(Long.class).one());
+        long kept = db.read(h -> h.createQuery("SELECT active FROM memory_active_counts WHERE project_id = :p AND agent = :a")
+                .bind("p", P).bind("a", agent).mapTo(Long.class).one());
+        assertThat(kept).as("kept count of %s", agent).isEqualTo(rows);
+        return kept;
+    }
+
+    @Test
     void snapshot_sameStateSameId_diffListsChanges() {
         String a = writeOne(fact("The support line is open on weekdays."));
         String keyed = writeOne(fact("The escalation contact is Dana.").withKey("escalation_contact", null));
@@ -428,6 +473,7 @@ public abstract class MemoryStoreContract {
             assertThat(it.updatedAt()).isEqualTo(Times.instant(301));
         }
         assertThat(searchIds("who is the contact")).containsExactly("new");
+        assertThat(activeCount(AGENT)).as("counted by the migration").isEqualTo(1);
     }
 
     private float[] storedVector(String id) {
