@@ -339,27 +339,37 @@ public final class HybridIndex implements Closeable {
         });
     }
 
+    /** The hits of {@link #nearest} at or above its minimum cosine, and how many hits the search found in all. */
+    record Near(List<IndexHit> hits, int found) {
+    }
+
     /**
      * The {@code k} nearest documents to the vector across the whole index, every project included, by cosine
      * descending: for the memory store's near-duplicate check only, which loads each hit by project and id
      * (so another project's hit is never seen) and needs no filter when even the nearest document is not
      * near enough. An unfiltered HNSW search skips building the filter's bit set, most of a filtered search's
-     * cost on a large index.
+     * cost on a large index. Only the hits with a cosine of at least {@code minCosine} are returned (reading a
+     * hit's id costs a stored-fields read), with the number found: fewer than {@code k} means the whole index
+     * was seen.
      */
-    List<IndexHit> nearest(float[] vector, int k) {
+    Near nearest(float[] vector, int k, double minCosine) {
         if (vector.length != dimension) {
             throw new BadInputException("vector", "has " + vector.length + " dimensions, index has " + dimension);
         }
         float[] q = Vectors.normalized(vector, "vector");
         return withSearcher(searcher -> {
+            ScoreDoc[] found = searcher.search(new KnnFloatVectorQuery(VECTOR, q, k), k).scoreDocs;
             List<IndexHit> hits = new ArrayList<>();
             var stored = searcher.storedFields();
-            for (ScoreDoc sd : searcher.search(new KnnFloatVectorQuery(VECTOR, q, k), k).scoreDocs) {
+            for (ScoreDoc sd : found) {
                 double cosine = 2.0 * sd.score - 1.0;
+                if (cosine < minCosine) {
+                    break; // by cosine descending: the rest are further still
+                }
                 hits.add(new IndexHit(stored.document(sd.doc, Set.of(ID)).get(ID), cosine, null, cosine,
                         EnumSet.of(Signal.VECTOR)));
             }
-            return hits;
+            return new Near(hits, found.length);
         });
     }
 

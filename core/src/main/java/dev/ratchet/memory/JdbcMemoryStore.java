@@ -685,14 +685,14 @@ public final class JdbcMemoryStore implements MemoryStore {
         }
         // The nearest items of the whole index first: when even the nearest is not near enough (the common
         // case), no item of the scope is, and the costlier filtered search is skipped.
-        List<IndexHit> nearest = index.nearest(vector, NEAREST);
-        if (nearest.isEmpty() || nearest.get(0).vectorScore() < bestScore) {
+        HybridIndex.Near near = index.nearest(vector, NEAREST, bestScore);
+        if (near.hits().isEmpty()) {
             return best;
         }
         boolean othersNear = false;
-        for (IndexHit hit : nearest) {
+        for (IndexHit hit : near.hits()) {
             if (hit.vectorScore() < bestScore) {
-                break;
+                break; // below a mergeable item found before it
             }
             MemoryItem it = current(plan, project, hit.id()).orElse(null);
             if (!inScope(it, project, v)) {
@@ -704,7 +704,7 @@ public final class JdbcMemoryStore implements MemoryStore {
         }
         // A near item of this scope that may not merge (another customer, another key) hides nothing: the scope's
         // own search would rank it the same. Only near items of other scopes can push the scope's out of the top.
-        if (!othersNear || nearest.size() < NEAREST) { // fewer hits than asked for: the whole index was seen
+        if (!othersNear || near.found() < NEAREST) { // fewer hits than asked for: the whole index was seen
             return best;
         }
         // Items of other scopes are near too and may hide this scope's: search the scope itself.
