@@ -106,7 +106,9 @@ import org.slf4j.LoggerFactory;
  * (successCount + 1) / (failureCount + 1) * ln(2 + timesRetrieved)} (items that helped and are used rank
  * higher; the +1 and +2 make a new item's value ln 2, not 0) and {@code freshness = exp(-age / halfLife)} with
  * the age since {@code updatedAt} (a merge refreshes an item). Ties go to the older id first. Pruning runs in
- * the write's transaction, so a write and the expiries it causes are stored together.
+ * the write's transaction, so a write and the expiries it causes are stored together. Whether an agent is over
+ * its capacity is read from {@code memory_active_counts}, which every status change here keeps in the same
+ * transaction: counting the agent's items on every write would cost more as the memory grows.
  *
  * <p><b>Search.</b> The index's hybrid search under the scope filter (project, agent, user or shared,
  * session or shared, kinds, status active, valid now); users and sessions are indexed as {@code "*"} when
